@@ -1,0 +1,5 @@
+/**
+ * The agent's contract: request and response schemas shared by the agent and the portal's agent
+ * client. Import types from here; never copy them.
+ */
+export * from "./catalog";

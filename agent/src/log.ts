@@ -1,0 +1,13 @@
+import pino from "pino";
+
+/** JSON-lines logs (level, time, msg, context fields) ready for Loki. */
+export function createLogger(level = process.env.LOG_LEVEL ?? "info") {
+  return pino({
+    level,
+    base: { service: "agent", pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  });
+}
+
+export type Logger = ReturnType<typeof createLogger>;

