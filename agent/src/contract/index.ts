@@ -3,3 +3,4 @@
  * client. Import types from here; never copy them.
  */
 export * from "./catalog";
+export * from "./catalog-signature";
