@@ -4,6 +4,7 @@ import { Registry } from "prom-client";
 import type { AgentConfig } from "./config";
 import type { Logger } from "./log";
 import type { Router } from "./http/router";
+import type { ProvisionPayload, ProvisionProgress } from "./contract/provision";
 
 /**
  * What every agent module gets: configuration, logger, router, the container path resolver, a
@@ -22,8 +23,21 @@ export type AgentContext = {
   addStatus(key: string, get: () => unknown | Promise<unknown>): void;
   /** The contributed status sections, resolved (used by GET /status). */
   collectStatus(): Promise<Record<string, unknown>>;
+  /**
+   * Adds a step to the provisioning pipeline (run in registration order after the core steps that
+   * prepare the dev environment and install the runtime). Steps must be idempotent.
+   */
+  addProvisionStep(step: ProvisionStep): void;
+  /** The contributed provisioning steps, in order (used by the core pipeline). */
+  provisionSteps(): ProvisionStep[];
   /** Runs on SIGTERM, in reverse registration order, before the process exits. */
   onShutdown(fn: () => Promise<void> | void): void;
+};
+
+export type ProvisionStep = {
+  name: string;
+  applies(payload: ProvisionPayload): boolean;
+  run(payload: ProvisionPayload, progress: (p: Omit<ProvisionProgress, "step">) => void): Promise<void>;
 };
 
 export function containerPathUnder(root: string, p: string): string {

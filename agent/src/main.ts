@@ -4,7 +4,7 @@ import { Registry, collectDefaultMetrics } from "prom-client";
 import { loadAgentConfig } from "./config";
 import { createLogger } from "./log";
 import { Router } from "./http/router";
-import { containerPathUnder, type AgentContext } from "./context";
+import { containerPathUnder, type AgentContext, type ProvisionStep } from "./context";
 import { modules } from "./modules";
 
 /** The ZeroLagHub agent: one per container. See DESIGN.md ("The agent is one command"). */
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   collectDefaultMetrics({ register: metrics, prefix: "zlh_agent_" });
   const statusSections = new Map<string, () => unknown | Promise<unknown>>();
   const shutdownHooks: (() => Promise<void> | void)[] = [];
+  const provisionSteps: ProvisionStep[] = [];
   const ctx: AgentContext = {
     config,
     log,
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
       return out;
     },
     onShutdown: (fn) => void shutdownHooks.push(fn),
+    addProvisionStep: (step) => void provisionSteps.push(step),
+    provisionSteps: () => [...provisionSteps],
   };
 
   router.get("/healthz", ({ send }) => send(200, { ok: true }), { auth: false });

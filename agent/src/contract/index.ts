@@ -4,3 +4,4 @@
  */
 export * from "./catalog";
 export * from "./catalog-signature";
+export * from "./provision";

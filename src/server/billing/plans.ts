@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/**
+ * The plans ZeroLagHub sells: what each costs and what it allows. Stripe price ids come from the
+ * environment (see .env.example); a plan without one cannot be bought in this deployment.
+ */
+export const planIdSchema = z.enum(["free", "starter", "pro"]);
+export type PlanId = z.infer<typeof planIdSchema>;
+
+export type PlanLimits = {
+  gameServers: number;
+  devServers: number;
+  memoryMbPerServer: number;
+  codeServer: boolean;
+};
+
+export type Plan = {
+  id: PlanId;
+  name: string;
+  tagline: string;
+  priceMonthlyUsd: number;
+  stripePriceEnv: string | null;
+  limits: PlanLimits;
+  features: string[];
+};
+
+export const plans: readonly Plan[] = [
+  {
+    id: "free",
+    name: "Free",
+    tagline: "Try one small server",
+    priceMonthlyUsd: 0,
+    stripePriceEnv: null,
+    limits: { gameServers: 1, devServers: 1, memoryMbPerServer: 1024, codeServer: true },
+    features: ["1 game or dev server", "1 GB memory", "Crash recovery", "Browser IDE"],
+  },
+  {
+    id: "starter",
+    name: "Starter",
+    tagline: "For a friend group's world",
+    priceMonthlyUsd: 8,
+    stripePriceEnv: "STRIPE_PRICE_STARTER",
+    limits: { gameServers: 2, devServers: 2, memoryMbPerServer: 4096, codeServer: true },
+    features: ["2 game + 2 dev servers", "4 GB memory each", "Crash history and alerts", "Mods and plugins"],
+  },
+  {
+    id: "pro",
+    name: "Pro",
+    tagline: "For communities and teams",
+    priceMonthlyUsd: 24,
+    stripePriceEnv: "STRIPE_PRICE_PRO",
+    limits: { gameServers: 6, devServers: 6, memoryMbPerServer: 8192, codeServer: true },
+    features: ["6 game + 6 dev servers", "8 GB memory each", "SSH and SFTP access", "Priority support"],
+  },
+];
+
+export function planById(id: PlanId): Plan {
+  const plan = plans.find((p) => p.id === id);
+  if (!plan) throw new Error(`unknown plan ${id}`);
+  return plan;
+}
