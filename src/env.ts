@@ -22,6 +22,14 @@ const schema = z.object({
   ZLH_PUBLIC_URL: z.url().optional(),
   ZLH_PROVIDER: z.enum(["local", "proxmox"]).default("local"),
   ZLH_ARTIFACTS_URL: z.url().optional(),
+  // Billing (Stripe). Without the secret key and webhook secret billing is "not configured": everyone
+  // is on the free plan. An empty value counts as unset.
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_...)").or(z.literal("")).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be a Stripe webhook secret (whsec_...)").or(z.literal("")).optional(),
+  STRIPE_PRICE_STARTER: z.string().regex(/^price_/, "must be a Stripe price id (price_...)").or(z.literal("")).optional(),
+  STRIPE_PRICE_PRO: z.string().regex(/^price_/, "must be a Stripe price id (price_...)").or(z.literal("")).optional(),
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).or(z.literal("")).optional(),
+  ZLH_BILLING_GRACE_DAYS: z.coerce.number().min(0).max(90).default(7),
 });
 
 export type Env = z.infer<typeof schema>;
