@@ -5,3 +5,6 @@
 export * from "./catalog";
 export * from "./catalog-signature";
 export * from "./provision";
+export * from "./status";
+export * from "./events";
+export * from "./runtimes";
