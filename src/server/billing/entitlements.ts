@@ -1,15 +1,21 @@
 import { TRPCError } from "@trpc/server";
 import { db } from "../db/client";
+import { billingConfig } from "./config";
 import { planById, type PlanId, type PlanLimits } from "./plans";
+import { standingOf } from "./standing";
 
 /**
- * The one place provisioning asks "may this user do that?". Until billing knows a user's paid plan,
- * everyone is on the free plan's limits (see plans.ts).
+ * The one place provisioning asks "may this user do that?". The plan comes from the user's
+ * Subscription (kept in step with Stripe by the webhook); without Stripe configured, or without a
+ * subscription in good standing, the user has the free plan's limits (see plans.ts, standing.ts).
  */
 export type CreateRequest = { kind: "game" | "dev"; memoryMb: number; enableCodeServer: boolean };
 
-export async function planFor(_userId: string): Promise<PlanId> {
-  return "free";
+export async function planFor(userId: string, now: Date = new Date()): Promise<PlanId> {
+  const config = billingConfig();
+  if (!config.configured) return "free";
+  const sub = await db.subscription.findUnique({ where: { userId }, select: { plan: true, status: true, paymentFailedAt: true } });
+  return standingOf(sub, now, config.graceDays).plan;
 }
 
 export async function limitsFor(userId: string): Promise<PlanLimits> {
@@ -18,6 +24,7 @@ export async function limitsFor(userId: string): Promise<PlanLimits> {
 
 /** Pure check: why a create would exceed the limits, or null when it fits. */
 export function createRefusal(limits: PlanLimits, existing: { game: number; dev: number }, req: CreateRequest): string | null {
+  if (existing.game + existing.dev >= limits.servers) return `Your plan allows ${limits.servers} server${limits.servers === 1 ? "" : "s"} in total.`;
   const max = req.kind === "game" ? limits.gameServers : limits.devServers;
   const have = req.kind === "game" ? existing.game : existing.dev;
   if (have >= max) return `Your plan allows ${max} ${req.kind} server${max === 1 ? "" : "s"}.`;
@@ -26,11 +33,16 @@ export function createRefusal(limits: PlanLimits, existing: { game: number; dev:
   return null;
 }
 
-export async function assertCanCreateServer(userId: string, req: CreateRequest): Promise<void> {
-  const limits = await limitsFor(userId);
+/** The servers a user has that count against the plan (everything not deleted). */
+export async function usageFor(userId: string): Promise<{ game: number; dev: number }> {
   const rows = await db.server.groupBy({ by: ["kind"], where: { userId, status: { not: "deleted" } }, _count: true });
   const count = (k: string) => rows.find((r) => r.kind === k)?._count ?? 0;
-  const why = createRefusal(limits, { game: count("game"), dev: count("dev") }, req);
+  return { game: count("game"), dev: count("dev") };
+}
+
+export async function assertCanCreateServer(userId: string, req: CreateRequest): Promise<void> {
+  const limits = await limitsFor(userId);
+  const why = createRefusal(limits, await usageFor(userId), req);
   if (why) throw new TRPCError({ code: "FORBIDDEN", message: `${why} Upgrade on the billing page: /billing` });
 }
 

@@ -8,6 +8,8 @@ export const planIdSchema = z.enum(["free", "starter", "pro"]);
 export type PlanId = z.infer<typeof planIdSchema>;
 
 export type PlanLimits = {
+  /** Servers of either kind together (the free plan's "one small server"). */
+  servers: number;
   gameServers: number;
   devServers: number;
   memoryMbPerServer: number;
@@ -31,7 +33,7 @@ export const plans: readonly Plan[] = [
     tagline: "Try one small server",
     priceMonthlyUsd: 0,
     stripePriceEnv: null,
-    limits: { gameServers: 1, devServers: 1, memoryMbPerServer: 1024, codeServer: true },
+    limits: { servers: 1, gameServers: 1, devServers: 1, memoryMbPerServer: 1024, codeServer: true },
     features: ["1 game or dev server", "1 GB memory", "Crash recovery", "Browser IDE"],
   },
   {
@@ -40,7 +42,7 @@ export const plans: readonly Plan[] = [
     tagline: "For a friend group's world",
     priceMonthlyUsd: 8,
     stripePriceEnv: "STRIPE_PRICE_STARTER",
-    limits: { gameServers: 2, devServers: 2, memoryMbPerServer: 4096, codeServer: true },
+    limits: { servers: 4, gameServers: 2, devServers: 2, memoryMbPerServer: 4096, codeServer: true },
     features: ["2 game + 2 dev servers", "4 GB memory each", "Crash history and alerts", "Mods and plugins"],
   },
   {
@@ -49,7 +51,7 @@ export const plans: readonly Plan[] = [
     tagline: "For communities and teams",
     priceMonthlyUsd: 24,
     stripePriceEnv: "STRIPE_PRICE_PRO",
-    limits: { gameServers: 6, devServers: 6, memoryMbPerServer: 8192, codeServer: true },
+    limits: { servers: 12, gameServers: 6, devServers: 6, memoryMbPerServer: 8192, codeServer: true },
     features: ["6 game + 6 dev servers", "8 GB memory each", "SSH and SFTP access", "Priority support"],
   },
 ];
