@@ -22,6 +22,8 @@ const schema = z.object({
   ZLH_PUBLIC_URL: z.url().optional(),
   ZLH_PROVIDER: z.enum(["local", "proxmox"]).default("local"),
   ZLH_ARTIFACTS_URL: z.url().optional(),
+  // Behind a reverse proxy, "true" takes the client address from X-Forwarded-For (sign-in rate limits).
+  ZLH_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   // Billing (Stripe). Without the secret key and webhook secret billing is "not configured": everyone
   // is on the free plan. An empty value counts as unset.
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_...)").or(z.literal("")).optional(),

@@ -1,7 +1,10 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
+import { accountRouter } from "./routers/account";
 
 /** The portal's API: one router per area, each procedure thin. */
-export const appRouter = createTRPCRouter({});
+export const appRouter = createTRPCRouter({
+  account: accountRouter,
+});
 
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { env } from "../../env";
+import { requestContextRoute } from "../auth/request-context";
 
 /**
  * Routes the custom server tries before Next. An HTTP route returns true when it answered the
@@ -8,6 +10,9 @@ import type { Duplex } from "node:stream";
 export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 export type UpgradeRoute = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean | Promise<boolean>;
 
-export const httpRoutes: HttpRoute[] = [];
+export const httpRoutes: HttpRoute[] = [
+  // First: stamps the client address and request path every later handler (and Next) relies on.
+  requestContextRoute(env.ZLH_TRUST_PROXY === "true"),
+];
 
 export const upgradeRoutes: UpgradeRoute[] = [];

@@ -1,0 +1,36 @@
+import { TRPCError } from "@trpc/server";
+import { clientAddressFrom } from "~/server/auth/request-context";
+import { AccountError, changePasswordInput, signUpInput, type AccountErrorCode } from "~/server/account/account.types";
+import { changePassword, getAccount, signUp } from "~/server/account/service";
+import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+
+const trpcCode: Record<AccountErrorCode, TRPCError["code"]> = {
+  INVALID_INPUT: "BAD_REQUEST",
+  EMAIL_TAKEN: "CONFLICT",
+  INVALID_CREDENTIALS: "UNAUTHORIZED",
+  WRONG_PASSWORD: "BAD_REQUEST",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  NOT_FOUND: "NOT_FOUND",
+};
+
+/** The service's user-facing errors keep their message; anything else stays an internal error. */
+async function mapped<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof AccountError) throw new TRPCError({ code: trpcCode[err.code], message: err.message, cause: err });
+    throw err;
+  }
+}
+
+export const accountRouter = createTRPCRouter({
+  me: protectedProcedure.query(({ ctx }) => mapped(getAccount(ctx.db, ctx.session.user.id))),
+
+  signUp: publicProcedure.input(signUpInput).mutation(({ ctx, input }) => mapped(signUp(ctx.db, input))),
+
+  changePassword: protectedProcedure
+    .input(changePasswordInput)
+    .mutation(({ ctx, input }) =>
+      mapped(changePassword(ctx.db, ctx.session.user.id, input, { address: clientAddressFrom(ctx.headers) })),
+    ),
+});
