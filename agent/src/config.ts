@@ -1,6 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { parseSchedule } from "./game/backoff";
 
 /** Agent configuration from flags, falling back to env (flags win). */
 export const agentConfigSchema = z.object({
@@ -13,11 +14,38 @@ export const agentConfigSchema = z.object({
   catalogPublicKey: z.string().optional(),
   /** Port code-server binds to (6000 in a real container; the local provider picks one per container). */
   codeServerPort: z.coerce.number().int().min(1).max(65535).default(6000),
+  /** Address code-server binds to (0.0.0.0 in a real container; loopback for the local provider and tests). */
+  codeServerHost: z.string().min(1).default("0.0.0.0"),
+  /** How long a dev shell stays alive after its last console viewer leaves. */
+  consoleGraceSeconds: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Largest file accepted by uploads and writes (bytes). */
+  uploadLimitBytes: z.coerce.number().int().min(1).default(2 * 1024 * 1024 * 1024),
   /** Port of the dev container's SSH server (local provider gives each container its own). */
   sshPort: z.coerce.number().int().min(0).max(65535).default(0),
   /** Portal URL the agent may call back (SSH key lookups); optional. */
   portalUrl: z.url().optional(),
   logLevel: z.string().default("info"),
+  /** Game crash backoff: waits before restarts 1, 2, 3... (the last repeats), e.g. "30000,60000,120000". */
+  gameBackoffMs: z.string().default("30000,60000,120000").transform((s, ctx) => {
+    try {
+      return parseSchedule(s);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
+  /** A game run that stayed up this long resets the crash count. */
+  gameStableMs: z.coerce.number().int().min(0).default(30_000),
+  /** Crashes in a row after which the game goes to `error` and waits for a person. */
+  gameMaxFailures: z.coerce.number().int().min(1).default(4),
+  /** Graceful stop: how long to wait after the stop command before SIGTERM. */
+  gameStopTimeoutMs: z.coerce.number().int().min(0).default(60_000),
+  /** After SIGTERM, how long to wait before SIGKILL. */
+  gameTermTimeoutMs: z.coerce.number().int().min(0).default(10_000),
+  /** How long a start waits for the ready line before the power lock is released (the game stays `starting`). */
+  gameReadyTimeoutMs: z.coerce.number().int().min(1).default(300_000),
+  /** Leave the game running when the agent exits (for agent upgrades); otherwise SIGTERM stops it first. */
+  gameDetachOnExit: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
@@ -33,9 +61,19 @@ export function loadAgentConfig(argv = process.argv.slice(2), env = process.env)
       artifacts: { type: "string" },
       "catalog-public-key": { type: "string" },
       "code-server-port": { type: "string" },
+      "code-server-host": { type: "string" },
+      "console-grace-seconds": { type: "string" },
+      "upload-limit-bytes": { type: "string" },
       "ssh-port": { type: "string" },
       "portal-url": { type: "string" },
       "log-level": { type: "string" },
+      "game-backoff-ms": { type: "string" },
+      "game-stable-ms": { type: "string" },
+      "game-max-failures": { type: "string" },
+      "game-stop-timeout-ms": { type: "string" },
+      "game-term-timeout-ms": { type: "string" },
+      "game-ready-timeout-ms": { type: "string" },
+      "game-detach-on-exit": { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -48,9 +86,19 @@ export function loadAgentConfig(argv = process.argv.slice(2), env = process.env)
     artifacts: values.artifacts ?? env.ZLH_ARTIFACTS_URL,
     catalogPublicKey: values["catalog-public-key"] ?? env.ZLH_CATALOG_PUBLIC_KEY,
     codeServerPort: values["code-server-port"] ?? env.ZLH_CODE_SERVER_PORT,
+    codeServerHost: values["code-server-host"] ?? env.ZLH_CODE_SERVER_HOST,
+    consoleGraceSeconds: values["console-grace-seconds"] ?? env.ZLH_CONSOLE_GRACE_SECONDS,
+    uploadLimitBytes: values["upload-limit-bytes"] ?? env.ZLH_UPLOAD_LIMIT_BYTES,
     sshPort: values["ssh-port"] ?? env.ZLH_SSH_PORT,
     portalUrl: values["portal-url"] ?? env.ZLH_PORTAL_URL,
     logLevel: values["log-level"] ?? env.LOG_LEVEL,
+    gameBackoffMs: values["game-backoff-ms"] ?? env.ZLH_GAME_BACKOFF_MS,
+    gameStableMs: values["game-stable-ms"] ?? env.ZLH_GAME_STABLE_MS,
+    gameMaxFailures: values["game-max-failures"] ?? env.ZLH_GAME_MAX_FAILURES,
+    gameStopTimeoutMs: values["game-stop-timeout-ms"] ?? env.ZLH_GAME_STOP_TIMEOUT_MS,
+    gameTermTimeoutMs: values["game-term-timeout-ms"] ?? env.ZLH_GAME_TERM_TIMEOUT_MS,
+    gameReadyTimeoutMs: values["game-ready-timeout-ms"] ?? env.ZLH_GAME_READY_TIMEOUT_MS,
+    gameDetachOnExit: values["game-detach-on-exit"] ?? env.ZLH_GAME_DETACH_ON_EXIT,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

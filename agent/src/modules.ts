@@ -1,4 +1,7 @@
 import type { AgentContext } from "./context";
+import { coreModule } from "./core";
+import { runtimesModule } from "./runtimes";
+import { registerConsole } from "./console/module";
 
 /**
  * The agent's modules, registered in order. Each adds its routes, status sections, metrics and
@@ -6,4 +9,4 @@ import type { AgentContext } from "./context";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [];
+export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole];

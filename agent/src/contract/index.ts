@@ -8,3 +8,4 @@ export * from "./provision";
 export * from "./status";
 export * from "./events";
 export * from "./runtimes";
+export * from "./console";

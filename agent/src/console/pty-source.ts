@@ -1,0 +1,79 @@
+import { existsSync } from "node:fs";
+import * as pty from "node-pty";
+import type { ConsoleSource } from "./session";
+
+export type PtySpawnOptions = {
+  cwd: string;
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+  /** Set both to run the shell as another user (the agent must be root). */
+  uid?: number;
+  gid?: number;
+  shell?: string;
+};
+
+export type PtySource = ConsoleSource & { pid: number };
+
+/** The login shell: bash when present, else sh. */
+export function defaultShell(): string {
+  return existsSync("/bin/bash") ? "/bin/bash" : "/bin/sh";
+}
+
+/** A login shell on a new PTY, as a ConsoleSource. Output arrives as raw bytes (no decoding). */
+export function spawnPtySource(opts: PtySpawnOptions): PtySource {
+  const shell = opts.shell ?? defaultShell();
+  const proc = pty.spawn(shell, ["-l"], {
+    name: opts.env.TERM ?? "xterm-256color",
+    cols: opts.cols,
+    rows: opts.rows,
+    cwd: opts.cwd,
+    env: opts.env,
+    // Raw bytes: no UTF-8 decode/encode on the hot path, and no characters split across reads.
+    encoding: null,
+    ...(opts.uid !== undefined && opts.gid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
+  });
+  let exited = false;
+  proc.onExit(() => {
+    exited = true;
+  });
+  return {
+    pid: proc.pid,
+    onData(listener) {
+      // With encoding null node-pty hands out Buffers (its typings say string).
+      const d = proc.onData((chunk: string | Buffer) => listener(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
+      return () => d.dispose();
+    },
+    onExit(listener) {
+      const d = proc.onExit(({ exitCode, signal }) => listener({ code: exitCode, signal: signal ?? null }));
+      return () => d.dispose();
+    },
+    write: (data) => {
+      if (!exited) proc.write(data);
+    },
+    resize: (cols, rows) => {
+      if (!exited) proc.resize(cols, rows);
+    },
+    pause: () => proc.pause(),
+    resume: () => proc.resume(),
+    close: () => {
+      if (exited) return;
+      // SIGHUP is what a terminal hang-up sends: shells exit and pass it to their jobs.
+      try {
+        process.kill(-proc.pid, "SIGHUP");
+      } catch {
+        proc.kill("SIGHUP");
+      }
+      const t = setTimeout(() => {
+        if (!exited) {
+          try {
+            process.kill(-proc.pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
+      }, 3000);
+      t.unref();
+    },
+  };
+}
