@@ -1,9 +1,11 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 import { accountRouter } from "./routers/account";
+import { ideRouter } from "./routers/ide";
 
 /** The portal's API: one router per area, each procedure thin. */
 export const appRouter = createTRPCRouter({
   account: accountRouter,
+  ide: ideRouter,
 });
 
 export type AppRouter = typeof appRouter;

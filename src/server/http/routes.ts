@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { env } from "../../env";
 import { requestContextRoute } from "../auth/request-context";
+import { ideHttpRoute, ideUpgradeRoute } from "../ide/http";
 
 /**
  * Routes the custom server tries before Next. An HTTP route returns true when it answered the
@@ -11,8 +12,10 @@ export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => boolean |
 export type UpgradeRoute = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean | Promise<boolean>;
 
 export const httpRoutes: HttpRoute[] = [
+  // Before anything else: dev-<vmid> hosts are the hosted IDE and never reach Next.
+  ideHttpRoute,
   // First: stamps the client address and request path every later handler (and Next) relies on.
   requestContextRoute(env.ZLH_TRUST_PROXY === "true"),
 ];
 
-export const upgradeRoutes: UpgradeRoute[] = [];
+export const upgradeRoutes: UpgradeRoute[] = [ideUpgradeRoute];

@@ -1,0 +1,144 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import type { HttpRoute, UpgradeRoute } from "../http/routes";
+import type { IdeAccess } from "./access";
+import { parseDevHost } from "./host";
+import { sendIdePage, type IdePageKind } from "./pages";
+import type { Forwarder } from "./proxy";
+import { decodeIdeSession, encodeIdeSession, ideCookieName, ideSessionSetCookie, readCookie } from "./session-cookie";
+import { consumeIdeToken, type JtiStore } from "./token";
+
+/**
+ * Host routing for the custom server. On `dev-<vmid>.<dev domain>`: `/__zlh/auth?token=` turns a
+ * one-shot token into an IDE session cookie, every other request needs that cookie, a fresh
+ * ownership/running check and is proxied to the target recorded for the vmid. Dev hosts never reach
+ * Next. On any other host only the legacy `/__ide/:id/*` path is answered (with a redirect into the
+ * hosted flow); everything else falls through to Next.
+ */
+export const AUTH_PATH = "/__zlh/auth";
+export const WORKSPACE_FOLDER = "/home/dev/workspace";
+
+export type ResolveAccess = (vmid: number, userId: string, opts: { fresh: boolean }) => IdeAccess | Promise<IdeAccess>;
+
+export type DevHostDeps = {
+  devDomain: string;
+  /** The portal's public URL: links back and the scheme (Secure cookies, X-Forwarded-Proto). */
+  portalUrl: URL;
+  keys: { token(): Uint8Array; session(): Uint8Array };
+  jtiStore: JtiStore;
+  resolveAccess: ResolveAccess;
+  forwarder: Forwarder;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+};
+
+export type HostRoutes = { http: HttpRoute; upgrade: UpgradeRoute };
+
+const LEGACY = /^\/__ide\/([A-Za-z0-9_-]{1,64})(?:[/?#]|$)/;
+
+export function createHostRoutes(deps: DevHostDeps): HostRoutes {
+  const secure = deps.portalUrl.protocol === "https:";
+  const cookieName = ideCookieName(secure);
+  const portal = (path: string) => new URL(path, deps.portalUrl).href;
+
+  function page(res: ServerResponse, kind: IdePageKind, vmid: number | null): void {
+    const link = (kind === "signed-out" || kind === "link-expired") && vmid !== null ? portal(`/api/dev/${vmid}/ide`) : portal("/");
+    sendIdePage(res, kind, link);
+  }
+
+  function session(req: IncomingMessage, vmid: number) {
+    const value = readCookie(req.headers.cookie, cookieName);
+    return value ? decodeIdeSession(deps.keys.session(), value, { vmid }) : null;
+  }
+
+  async function authenticate(req: IncomingMessage, res: ServerResponse, vmid: number): Promise<void> {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET", "content-length": 0 }).end();
+      return;
+    }
+    const token = new URL(req.url ?? "/", "http://h").searchParams.get("token") ?? "";
+    const r = await consumeIdeToken(deps.keys.token(), deps.jtiStore, token, { vmid });
+    if (!r.ok) {
+      deps.log.warn({ vmid, reason: r.reason }, "ide token refused");
+      return page(res, "link-expired", vmid);
+    }
+    const access = await deps.resolveAccess(vmid, r.claims.userId, { fresh: true });
+    if (!access.ok) return page(res, access.reason, vmid);
+    const cookie = encodeIdeSession(deps.keys.session(), { vmid, userId: r.claims.userId });
+    deps.log.info({ vmid, userId: r.claims.userId }, "ide session started");
+    res.writeHead(303, {
+      location: `/?folder=${encodeURIComponent(WORKSPACE_FOLDER).replace(/%2F/g, "/")}`,
+      "set-cookie": ideSessionSetCookie(cookie, secure),
+      "cache-control": "no-store",
+      "referrer-policy": "no-referrer",
+      "content-length": 0,
+    });
+    res.end();
+  }
+
+  async function devHttp(req: IncomingMessage, res: ServerResponse, vmid: number): Promise<void> {
+    const url = req.url ?? "/";
+    if (url.startsWith("/__zlh/")) {
+      if (url === AUTH_PATH || url.startsWith(`${AUTH_PATH}?`)) return authenticate(req, res, vmid);
+      return page(res, "not-found", vmid);
+    }
+    const s = session(req, vmid);
+    if (!s) return page(res, "signed-out", vmid);
+    const access = await deps.resolveAccess(vmid, s.userId, { fresh: false });
+    if (!access.ok) return page(res, access.reason, vmid);
+    deps.forwarder.web(req, res, access.target);
+  }
+
+  const httpRoute: HttpRoute = async (req, res) => {
+    const host = parseDevHost(req.headers.host, deps.devDomain);
+    if (host.kind === "dev") {
+      await devHttp(req, res, host.vmid);
+      return true;
+    }
+    if (host.kind === "invalid") {
+      page(res, "bad-host", null);
+      return true;
+    }
+    const legacy = req.url ? LEGACY.exec(req.url) : null;
+    if (legacy) {
+      // The old same-origin tunnel let an app in the container call the portal with the user's
+      // session; it now only points into the hosted flow.
+      res.writeHead(302, { location: `/api/dev/${legacy[1]}/ide`, "cache-control": "no-store", "content-length": 0 });
+      res.end();
+      return true;
+    }
+    if (req.url?.startsWith("/__ide/")) {
+      page(res, "not-found", null);
+      return true;
+    }
+    return false;
+  };
+
+  function refuse(socket: Duplex, status: number, text: string): void {
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
+  }
+
+  const upgradeRoute: UpgradeRoute = async (req, socket, head) => {
+    const host = parseDevHost(req.headers.host, deps.devDomain);
+    if (host.kind === "invalid") {
+      refuse(socket, 400, "Bad Request");
+      return true;
+    }
+    if (host.kind !== "dev") return false;
+    const s = session(req, host.vmid);
+    if (!s) {
+      refuse(socket, 401, "Unauthorized");
+      return true;
+    }
+    // A new long-lived connection: always check against the database, never a cached answer.
+    const access = await deps.resolveAccess(host.vmid, s.userId, { fresh: true });
+    if (!access.ok) {
+      refuse(socket, access.reason === "not-found" ? 404 : 409, access.reason === "not-found" ? "Not Found" : "Conflict");
+      return true;
+    }
+    deps.forwarder.ws(req, socket, head, access.target);
+    return true;
+  };
+
+  return { http: httpRoute, upgrade: upgradeRoute };
+}

@@ -1,0 +1,58 @@
+import type { PrismaClient } from "~/generated/prisma/client";
+import { decideIdeAccess, type IdeAccess } from "./access";
+import type { ResolveAccess } from "./dev-host";
+import type { JtiStore } from "./token";
+
+/**
+ * Database adapters for the hosted IDE: used token ids (IdeTokenUse) and the access check of a
+ * vmid for a user (Server).
+ */
+type Db = Pick<PrismaClient, "ideTokenUse" | "server">;
+
+/**
+ * Records a jti with one INSERT ... ON CONFLICT DO NOTHING: of two concurrent presentations exactly
+ * one inserts the row, so a token works once even across portal instances. Expired rows are swept
+ * at most once a minute, after their token could no longer verify anyway.
+ */
+export function createJtiStore(db: Db, now: () => number = Date.now): JtiStore {
+  let lastSweep = 0;
+  return {
+    async markUsed(jti, expiresAt) {
+      const { count } = await db.ideTokenUse.createMany({ data: [{ jti, expiresAt }], skipDuplicates: true });
+      const t = now();
+      if (t - lastSweep > 60_000) {
+        lastSweep = t;
+        await db.ideTokenUse.deleteMany({ where: { expiresAt: { lt: new Date(t - 60_000) } } });
+      }
+      return count === 1;
+    },
+  };
+}
+
+export async function loadIdeAccess(db: Db, vmid: number, userId: string): Promise<IdeAccess> {
+  const server = await db.server.findUnique({
+    where: { vmid },
+    select: { id: true, userId: true, status: true, enableCodeServer: true, codeServerUrl: true },
+  });
+  return decideIdeAccess(server, userId);
+}
+
+/**
+ * The proxy's access check. Each IDE page load makes a burst of asset requests: within `ttlMs` one
+ * database answer serves them all (and concurrent ones share it). New sessions and WebSocket
+ * upgrades always ask the database.
+ */
+export function createAccessResolver(db: Db, ttlMs = 2000, now: () => number = Date.now): ResolveAccess {
+  const cache = new Map<string, { at: number; value: Promise<IdeAccess> }>();
+  return (vmid, userId, { fresh }) => {
+    const key = `${vmid}:${userId}`;
+    const t = now();
+    const hit = cache.get(key);
+    if (!fresh && hit && t - hit.at < ttlMs) return hit.value;
+    if (cache.size >= 10_000) cache.clear();
+    const value = loadIdeAccess(db, vmid, userId);
+    cache.set(key, { at: t, value });
+    value.catch(() => cache.delete(key));
+    return value;
+  };
+}
