@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { ChangePasswordForm } from "~/components/account/change-password-form";
+import { Card, CardBody, CardDescription, CardHeader, CardTitle, PageHeader } from "~/components/ui";
+import { HydrateClient, getQueryClient, trpc } from "~/trpc/server";
+import { requireSession } from "~/server/auth/guard";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  await requireSession("/settings");
+  const me = await getQueryClient().fetchQuery(trpc.account.me.queryOptions());
+  return (
+    <HydrateClient>
+      <PageHeader title="Settings" description="Your account and sign-in." />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-1">
+          <CardHeader>
+            <CardTitle>Account</CardTitle>
+            <CardDescription>The email you sign in with.</CardDescription>
+          </CardHeader>
+          <CardBody className="space-y-3 text-sm">
+            <div>
+              <div className="text-zinc-500">Email</div>
+              <div className="font-medium break-all text-white">{me.email}</div>
+            </div>
+            <div>
+              <div className="text-zinc-500">Member since</div>
+              <div className="text-zinc-200">{me.createdAt.toLocaleDateString("en", { dateStyle: "long" })}</div>
+            </div>
+          </CardBody>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader>
+            <CardTitle>Change password</CardTitle>
+            <CardDescription>You need your current password. Other devices stay signed in.</CardDescription>
+          </CardHeader>
+          <CardBody>
+            <ChangePasswordForm />
+          </CardBody>
+        </Card>
+      </div>
+    </HydrateClient>
+  );
+}
