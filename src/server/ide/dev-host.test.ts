@@ -1,0 +1,342 @@
+import http, { type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { useTestDatabase } from "../../../test/db";
+import { startIdeUpstream, type IdeUpstream } from "../../../test/support/ide-upstream";
+
+useTestDatabase();
+process.env.ZLH_SECRET_KEY = randomBytes(32).toString("hex");
+const { db, closeDb } = await import("../db/client");
+const { createHostRoutes } = await import("./dev-host");
+const { createForwarder } = await import("./proxy");
+const { createAccessResolver, createJtiStore } = await import("./store");
+const { ideKey } = await import("./keys");
+const { encodeIdeSession } = await import("./session-cookie");
+const { issueIdeUrl } = await import("./service");
+const { isPortalOrIdeCookie } = await import("./http");
+const { sendIdePage } = await import("./pages");
+
+/**
+ * The hosted IDE router and proxy against a real upstream (HTTP + WebSocket on loopback) and the
+ * real database: token exchange, cookies, access checks, header hygiene, streaming, aborts, errors.
+ */
+const silent = { info() {}, warn() {} };
+let upstream: IdeUpstream;
+let portal: http.Server;
+let port = 0;
+const vmidBase = 100_000 + Math.floor(Math.random() * 800_000_000);
+const vm = { running: vmidBase, stopped: vmidBase + 1, down: vmidBase + 2, other: vmidBase + 3 };
+const users = { a: "", b: "" };
+const ids: Record<keyof typeof vm, string> = { running: "", stopped: "", down: "", other: "" };
+
+function mount(httpIdleMs?: number) {
+  const portalUrl = new URL("http://localhost:3999");
+  const forwarder = createForwarder({
+    forwardedProto: "http",
+    dropCookie: isPortalOrIdeCookie,
+    httpIdleMs,
+    onUpstreamDown: (_req, res) => sendIdePage(res, "upstream-down", portalUrl.href),
+  });
+  return createHostRoutes({
+    devDomain: "localhost",
+    portalUrl,
+    keys: { token: () => ideKey("zlh/ide-token/v1"), session: () => ideKey("zlh/ide-session/v1") },
+    jtiStore: createJtiStore(db),
+    resolveAccess: createAccessResolver(db, 0),
+    forwarder,
+    log: silent,
+  });
+}
+
+beforeAll(async () => {
+  upstream = await startIdeUpstream();
+  for (const k of ["a", "b"] as const) {
+    const u = await db.user.create({ data: { email: `ide-${k}-${randomUUID()}@example.test`, passwordHash: "x" } });
+    users[k] = u.id;
+  }
+  const closedPort = await new Promise<number>((resolve) => {
+    const s = http.createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const make = async (key: keyof typeof vm, userId: string, status: string, codeServerUrl: string) => {
+    const s = await db.server.create({
+      data: { userId, name: key, kind: "dev", vmid: vm[key], provider: "local", status, enableCodeServer: true, codeServerUrl },
+    });
+    ids[key] = s.id;
+  };
+  await make("running", users.a, "running", upstream.url);
+  await make("stopped", users.a, "stopped", upstream.url);
+  await make("down", users.a, "running", `http://127.0.0.1:${closedPort}`);
+  await make("other", users.b, "running", upstream.url);
+  const routes = mount();
+  const slowRoutes = mount(300);
+  portal = http.createServer(async (req, res) => {
+    const r = req.headers["x-test-slow"] ? slowRoutes : routes;
+    if (await r.http(req, res)) return;
+    res.writeHead(200, { "content-type": "text/plain" }).end("NEXT");
+  });
+  portal.on("upgrade", async (req, socket, head) => {
+    if (!(await routes.upgrade(req, socket, head))) socket.destroy();
+  });
+  await new Promise<void>((resolve) => portal.listen(0, "127.0.0.1", resolve));
+  port = (portal.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  portal?.closeAllConnections();
+  await new Promise<void>((resolve) => portal?.close(() => resolve()));
+  await upstream?.close();
+  await db.server.deleteMany({ where: { vmid: { in: Object.values(vm) } } });
+  await db.user.deleteMany({ where: { id: { in: Object.values(users) } } });
+  await closeDb();
+});
+
+type Reply = { status: number; headers: IncomingHttpHeaders; body: string };
+function request(host: string, path: string, opts: { headers?: Record<string, string | string[]>; method?: string; body?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, path, method: opts.method ?? "GET", agent: false, headers: { host, ...opts.headers } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end(opts.body);
+  });
+}
+
+const devHost = (vmid: number) => `dev-${vmid}.localhost:${port}`;
+const cookieFor = (vmid: number, userId: string) => `zlh_ide=${encodeIdeSession(ideKey("zlh/ide-session/v1"), { vmid, userId })}`;
+
+async function tokenPath(userId: string, serverId: string): Promise<string> {
+  const r = await issueIdeUrl(db, userId, { id: serverId });
+  if (!r.ok) throw new Error(r.reason);
+  const u = new URL(r.url);
+  expect(u.hostname).toBe(`dev-${r.vmid}.localhost`);
+  return u.pathname + u.search;
+}
+
+describe("hosted IDE: token exchange", () => {
+  it("turns a one-shot token into a host-only session cookie and refuses the replay", async () => {
+    const path = await tokenPath(users.a, ids.running);
+    const first = await request(devHost(vm.running), path);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe("/?folder=/home/dev/workspace");
+    const setCookie = first.headers["set-cookie"]?.[0] ?? "";
+    expect(setCookie).toMatch(/^zlh_ide=[^;]+; Path=\/; Max-Age=43200; HttpOnly; SameSite=Lax$/);
+    expect(setCookie).not.toMatch(/domain=/i);
+    expect(first.headers["referrer-policy"]).toBe("no-referrer");
+
+    const replay = await request(devHost(vm.running), path);
+    expect(replay.status).toBe(403);
+    expect(replay.headers["set-cookie"]).toBeUndefined();
+    expect(replay.body).toContain("This IDE link has expired");
+
+    const cookie = setCookie.split(";")[0]!;
+    const through = await request(devHost(vm.running), "/echo", { headers: { cookie } });
+    expect(through.status).toBe(200);
+  });
+
+  it("refuses a token on another vmid's host and does not burn it", async () => {
+    const path = await tokenPath(users.a, ids.running);
+    const wrong = await request(devHost(vm.stopped), path);
+    expect(wrong.status).toBe(403);
+    expect(wrong.headers["set-cookie"]).toBeUndefined();
+    expect((await request(devHost(vm.running), path)).status).toBe(303);
+  });
+
+  it("refuses tampered tokens and other users' servers", async () => {
+    const path = await tokenPath(users.a, ids.running);
+    expect((await request(devHost(vm.running), `${path.slice(0, -3)}abc`)).status).toBe(403);
+    expect((await request(devHost(vm.running), "/__zlh/auth")).status).toBe(403);
+    expect(await issueIdeUrl(db, users.b, { id: ids.running })).toEqual({ ok: false, reason: "not-found" });
+    expect(await issueIdeUrl(db, users.a, { id: ids.stopped })).toEqual({ ok: false, reason: "stopped" });
+  });
+});
+
+describe("hosted IDE: access on the dev host", () => {
+  it("sends a browser without a session to the portal, never upstream", async () => {
+    const before = upstream.requests;
+    const r = await request(devHost(vm.running), "/");
+    expect(r.status).toBe(401);
+    expect(r.headers["content-type"]).toContain("text/html");
+    expect(r.body).toContain(`http://localhost:3999/api/dev/${vm.running}/ide`);
+    expect(upstream.requests).toBe(before);
+  });
+
+  it("refuses a session cookie presented on another vmid's host (Host not matching the record)", async () => {
+    const before = upstream.requests;
+    const r = await request(devHost(vm.other), "/echo", { headers: { cookie: cookieFor(vm.running, users.a) } });
+    expect(r.status).toBe(401);
+    expect(upstream.requests).toBe(before);
+  });
+
+  it("answers a valid cookie of another user, a stopped server and an unknown vmid with a helpful page", async () => {
+    const before = upstream.requests;
+    const notYours = await request(devHost(vm.other), "/", { headers: { cookie: cookieFor(vm.other, users.a) } });
+    expect(notYours.status).toBe(404);
+    expect(notYours.body).toContain("No IDE here for your account");
+    const stopped = await request(devHost(vm.stopped), "/", { headers: { cookie: cookieFor(vm.stopped, users.a) } });
+    expect(stopped.status).toBe(409);
+    expect(stopped.body).toContain("not running");
+    const unknown = await request(devHost(999_999_999), "/", { headers: { cookie: cookieFor(999_999_999, users.a) } });
+    expect(unknown.status).toBe(404);
+    for (const r of [notYours, stopped, unknown]) {
+      expect(r.body).toContain('href="http://localhost:3999/"');
+      expect(r.body).not.toMatch(/at .*\.ts:\d+/);
+    }
+    expect(upstream.requests).toBe(before);
+  });
+
+  it("answers malformed dev hosts itself and leaves other hosts to Next", async () => {
+    for (const h of [`dev-01x.localhost:${port}`, `dev-0${vm.running}.localhost`, `x.dev-${vm.running}.localhost`]) {
+      const r = await request(h, "/", { headers: { cookie: cookieFor(vm.running, users.a) } });
+      expect(r.status, h).toBe(400);
+    }
+    for (const h of [`dev-${vm.running}.localhost.evil.test`, `dev-${vm.running}.evil.test`, `localhost:${port}`]) {
+      const r = await request(h, "/", { headers: { cookie: cookieFor(vm.running, users.a) } });
+      expect(r.body, h).toBe("NEXT");
+    }
+  });
+
+  it("redirects the legacy /__ide path into the hosted flow", async () => {
+    const r = await request(`localhost:${port}`, "/__ide/6000/some/path?x=1");
+    expect(r.status).toBe(302);
+    expect(r.headers.location).toBe("/api/dev/6000/ide");
+    expect((await request(`localhost:${port}`, "/__ide/../../etc")).status).toBe(404);
+  });
+});
+
+describe("hosted IDE: the proxy", () => {
+  const cookie = () => `next-auth.session-token=portal-secret; theme=dark; ${cookieFor(vm.running, users.a)}; __Secure-next-auth.session-token.0=x; other=1`;
+
+  it("keeps Host, drops portal and IDE cookies and replaces X-Forwarded-*", async () => {
+    const r = await request(devHost(vm.running), "/echo?q=1", {
+      headers: {
+        cookie: cookie(),
+        "x-forwarded-for": "6.6.6.6",
+        "x-forwarded-host": "evil.test",
+        "X-Forwarded-Proto": "https",
+        "x-forwarded-port": "1",
+        forwarded: "for=6.6.6.6;host=evil.test",
+        "x-real-ip": "6.6.6.6",
+      },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers["set-cookie"]).toEqual(["upstream=1; Path=/"]);
+    const seen = JSON.parse(r.body) as { url: string; rawHeaders: string[] };
+    expect(seen.url).toBe("/echo?q=1");
+    const h: Record<string, string[]> = {};
+    for (let i = 0; i < seen.rawHeaders.length; i += 2) (h[seen.rawHeaders[i]!.toLowerCase()] ??= []).push(seen.rawHeaders[i + 1]!);
+    expect(h.host).toEqual([devHost(vm.running)]);
+    expect(h.cookie).toEqual(["theme=dark; other=1"]);
+    expect(h["x-forwarded-for"]).toEqual(["127.0.0.1"]);
+    expect(h["x-forwarded-host"]).toEqual([devHost(vm.running)]);
+    expect(h["x-forwarded-proto"]).toEqual(["http"]);
+    expect(h["x-forwarded-port"]).toBeUndefined();
+    expect(h.forwarded).toBeUndefined();
+    expect(h["x-real-ip"]).toBeUndefined();
+  });
+
+  it("forwards request bodies", async () => {
+    const body = "x".repeat(200_000);
+    const r = await request(devHost(vm.running), "/echo", { method: "POST", body, headers: { cookie: cookie(), "content-type": "text/plain" } });
+    expect(JSON.parse(r.body).body).toBe(body);
+  });
+
+  it("streams a response before the upstream has finished it", async () => {
+    const first = await new Promise<{ chunk: string; rest: Promise<string> }>((resolve, reject) => {
+      const req = http.request({ host: "127.0.0.1", port, path: "/stream", agent: false, headers: { host: devHost(vm.running), cookie: cookie() } }, (res) => {
+        res.setEncoding("utf8");
+        res.once("data", (chunk: string) => {
+          let rest = "";
+          const done = new Promise<string>((r) => res.on("end", () => r(rest)));
+          res.on("data", (c: string) => (rest += c));
+          resolve({ chunk, rest: done });
+        });
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(first.chunk).toBe("first\n");
+    upstream.releaseStream();
+    expect(await first.rest).toBe("second\n");
+  });
+
+  it("aborts the upstream request when the client goes away", async () => {
+    const [holds, before] = [upstream.holds, upstream.closedHolds];
+    const req = http.request({ host: "127.0.0.1", port, path: "/hold", agent: false, headers: { host: devHost(vm.running), cookie: cookie() } });
+    req.on("error", () => {});
+    req.end();
+    await expect.poll(() => upstream.holds, { timeout: 10_000 }).toBe(holds + 1);
+    req.destroy();
+    await expect.poll(() => upstream.closedHolds, { timeout: 10_000 }).toBe(before + 1);
+  });
+
+  it("answers a helpful 502 page when the upstream is down", async () => {
+    const r = await request(devHost(vm.down), "/", { headers: { cookie: cookieFor(vm.down, users.a) } });
+    expect(r.status).toBe(502);
+    expect(r.headers["content-type"]).toContain("text/html");
+    expect(r.body).toContain("The IDE is not answering");
+    expect(r.body).not.toContain("ECONNREFUSED");
+  });
+
+  it("gives up on an upstream that does not answer in time", async () => {
+    const r = await request(devHost(vm.running), "/hold", { headers: { cookie: cookie(), "x-test-slow": "1" } });
+    expect(r.status).toBe(502);
+  });
+
+  it("proxies WebSocket upgrades with the same header hygiene", async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/stable-abc?reconnectionToken=1`, {
+      headers: { host: devHost(vm.running), cookie: cookie(), origin: `http://${devHost(vm.running)}`, "x-forwarded-for": "6.6.6.6" },
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    const echoed = new Promise<string>((resolve) => ws.once("message", (d) => resolve(d.toString())));
+    ws.send("ping through the proxy");
+    expect(await echoed).toBe("ping through the proxy");
+    const big = Buffer.alloc(300_000, 7);
+    const echoedBig = new Promise<Buffer>((resolve) => ws.once("message", (d) => resolve(d as Buffer)));
+    ws.send(big);
+    expect((await echoedBig).equals(big)).toBe(true);
+    ws.close();
+    const seen = upstream.upgrades.at(-1)!;
+    expect(seen.url).toBe("/stable-abc?reconnectionToken=1");
+    const names = seen.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    const value = (n: string) => seen.rawHeaders[names.indexOf(n) * 2 + 1];
+    expect(value("host")).toBe(devHost(vm.running));
+    expect(value("cookie")).toBe("theme=dark; other=1");
+    expect(value("x-forwarded-for")).toBe("127.0.0.1");
+    expect(names.filter((n) => n === "x-forwarded-for")).toHaveLength(1);
+  });
+
+  it("refuses WebSocket upgrades without a session, for another user, or to a stopped server", async () => {
+    const before = upstream.upgrades.length;
+    const status = (vmid: number, cookieHeader?: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { host: devHost(vmid), ...(cookieHeader ? { cookie: cookieHeader } : {}) } });
+        ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on("error", () => resolve(-1));
+      });
+    expect(await status(vm.running)).toBe(401);
+    expect(await status(vm.other, cookieFor(vm.other, users.a))).toBe(404);
+    expect(await status(vm.stopped, cookieFor(vm.stopped, users.a))).toBe(409);
+    expect(await status(vm.down, cookieFor(vm.down, users.a))).toBe(502);
+    expect(upstream.upgrades.length).toBe(before);
+  });
+
+  it("relays an upstream's refusal of an upgrade", async () => {
+    const code = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/refuse`, { headers: { host: devHost(vm.running), cookie: cookie() } });
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on("error", () => resolve(-1));
+    });
+    expect(code).toBe(403);
+  });
+});
