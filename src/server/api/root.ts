@@ -1,10 +1,12 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 import { accountRouter } from "./routers/account";
+import { billingRouter } from "./routers/billing";
 import { ideRouter } from "./routers/ide";
 
 /** The portal's API: one router per area, each procedure thin. */
 export const appRouter = createTRPCRouter({
   account: accountRouter,
+  billing: billingRouter,
   ide: ideRouter,
 });
 
