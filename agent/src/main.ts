@@ -47,6 +47,8 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const addr = server.address();
   log.info({ port: typeof addr === "object" && addr ? addr.port : config.port, root: config.root }, "agent listening");
+  // Modules that act once every module is registered (e.g. resuming provisioning) wait for this.
+  ctx.events.emit("started");
 
   let stopping = false;
   const shutdown = async (signal: string) => {

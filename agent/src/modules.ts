@@ -1,6 +1,8 @@
 import type { AgentContext } from "./context";
 import { coreModule } from "./core";
 import { runtimesModule } from "./runtimes";
+import { coreModule } from "./core";
+import { runtimesModule } from "./runtimes";
 import { registerConsole } from "./console/module";
 
 /**
@@ -9,4 +11,4 @@ import { registerConsole } from "./console/module";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole];
+export const modules: AgentModule[] = [coreModule, runtimesModule, coreModule, runtimesModule, registerConsole];
