@@ -11,4 +11,4 @@ import { registerConsole } from "./console/module";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [coreModule, runtimesModule, coreModule, runtimesModule, registerConsole];
+export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole];
