@@ -1,8 +1,6 @@
 import type { AgentContext } from "./context";
 import { coreModule } from "./core";
 import { runtimesModule } from "./runtimes";
-import { coreModule } from "./core";
-import { runtimesModule } from "./runtimes";
 import { registerConsole } from "./console/module";
 
 /**
