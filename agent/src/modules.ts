@@ -2,6 +2,7 @@ import type { AgentContext } from "./context";
 import { coreModule } from "./core";
 import { runtimesModule } from "./runtimes";
 import { registerConsole } from "./console/module";
+import { registerFiles } from "./files/module";
 
 /**
  * The agent's modules, registered in order. Each adds its routes, status sections, metrics and
@@ -9,4 +10,4 @@ import { registerConsole } from "./console/module";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole];
+export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles];
