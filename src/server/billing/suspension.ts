@@ -1,5 +1,6 @@
 import { db } from "../db/client";
 import { logger } from "../log/logger";
+import { allowedFrom } from "../provisioning/status-policy";
 import type { BillingConfig } from "./config";
 import { BILLING_SUSPENSION_PREFIX, shouldSuspend, standingOf, suspensionReason } from "./standing";
 
@@ -11,8 +12,8 @@ import { BILLING_SUSPENSION_PREFIX, shouldSuspend, standingOf, suspensionReason 
 export type StopServer = (serverId: string, reason: string) => Promise<void>;
 export type ReconcileResult = { suspended: number; stopped: number; lifted: number; stopFailures: number };
 
-/** Server states in which there is nothing left to stop. */
-const AT_REST = new Set(["stopped", "stopping", "deleted", "error", "failed"]);
+/** Server states a stop applies to (provisioning's own policy); others are at rest or on their way. */
+const STOPPABLE = new Set<string>(allowedFrom("stop"));
 
 const log = logger.child({ domain: "billing" });
 
@@ -51,7 +52,7 @@ export async function reconcileSuspensions(config: BillingConfig, stopServer: St
       result.lifted += lifted.count;
       continue;
     }
-    if (AT_REST.has(server.status)) continue;
+    if (!STOPPABLE.has(server.status)) continue;
     try {
       await stopServer(server.id, server.suspendedReason ?? BILLING_SUSPENSION_PREFIX);
       result.stopped += 1;

@@ -84,7 +84,7 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   try {
     event = stripeClient(config).webhooks.constructEvent(rawBody, signature, config.webhookSecret);
   } catch (err) {
-    log.warn({ err: (err as Error).message }, "stripe webhook refused: bad signature");
+    log.warn({ reason: (err as Error).message.split("\n")[0] }, "stripe webhook refused: bad signature");
     return { status: 400, body: { error: "Invalid signature." } };
   }
   const outcome = await processStripeEvent(event, config);
