@@ -1,4 +1,5 @@
 import { logger } from "./log/logger";
+import { artifactSeedService } from "./artifacts/seed";
 
 /**
  * Background services of the portal process (job workers, reconcilers). Started by server.ts after
@@ -6,7 +7,7 @@ import { logger } from "./log/logger";
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [];
+export const services: Service[] = [artifactSeedService];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {

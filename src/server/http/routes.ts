@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { env } from "../../env";
 import { requestContextRoute } from "../auth/request-context";
 import { ideHttpRoute, ideUpgradeRoute } from "../ide/http";
+import { artifactsHttpRoute } from "../artifacts";
 
 /**
  * Routes the custom server tries before Next. An HTTP route returns true when it answered the
@@ -16,6 +17,8 @@ export const httpRoutes: HttpRoute[] = [
   ideHttpRoute,
   // First: stamps the client address and request path every later handler (and Next) relies on.
   requestContextRoute(env.ZLH_TRUST_PROXY === "true"),
+  // /artifacts/: the local artifact store (catalog, signature, versioned files) for agents.
+  artifactsHttpRoute,
 ];
 
 export const upgradeRoutes: UpgradeRoute[] = [ideUpgradeRoute];
