@@ -17,7 +17,7 @@ describe("billing without Stripe keys", () => {
   it("answers the webhook with 503, signed or not, and records nothing", async () => {
     const payload = JSON.stringify({ id: "evt_unconfigured", object: "event", type: "checkout.session.completed", data: { object: {} } });
     const header = new Stripe("sk_test_x").webhooks.generateTestHeaderString({ payload, secret: "whsec_anything" });
-    for (const headers of [{ "stripe-signature": header }, {}]) {
+    for (const headers of [{ "stripe-signature": header }, {}] as Record<string, string>[]) {
       const res = await POST(new Request("http://localhost/api/stripe/webhook", { method: "POST", headers, body: payload }));
       expect(res.status).toBe(503);
     }
