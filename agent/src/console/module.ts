@@ -1,8 +1,9 @@
+import { mkdirSync } from "node:fs";
 import { Gauge } from "prom-client";
 import type { AgentContext } from "../context";
 import { consoleCloseCodes, consoleConnectQuerySchema, type ConsoleSessionInfo } from "../contract/console";
 import { notFound } from "../http/errors";
-import { consoleDevEnvironment } from "./dev-env";
+import { devEnvironment } from "../devenv";
 import { defaultShell, spawnPtySource } from "./pty-source";
 import { ConsoleSession } from "./session";
 
@@ -36,9 +37,12 @@ export function registerConsole(ctx: AgentContext): void {
   });
 
   const start = (name: string, cols: number, rows: number) => {
-    const dev = consoleDevEnvironment(ctx);
+    const dev = devEnvironment(ctx);
+    // A real dev account that does not exist yet (before provisioning) must not get a root shell.
+    if (dev.user.real && dev.user.uid < 0) throw new Error("the dev user does not exist yet");
+    mkdirSync(dev.workspace, { recursive: true });
     const shell = defaultShell();
-    // Drop to the dev user only when we can (root) and it is a real account; else run as ourselves.
+    // Drop to the dev user when it is a real account (the agent is root then); else run as ourselves.
     const asDev = dev.user.real && process.getuid?.() === 0;
     const source = spawnPtySource({
       cwd: dev.workspace,

@@ -9,3 +9,4 @@ export * from "./status";
 export * from "./events";
 export * from "./runtimes";
 export * from "./console";
+export * from "./files";
