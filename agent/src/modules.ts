@@ -3,6 +3,8 @@ import { coreModule } from "./core";
 import { runtimesModule } from "./runtimes";
 import { registerConsole } from "./console/module";
 import { registerFiles } from "./files/module";
+import { registerCodeServer } from "./codeserver/module";
+import { registerGame } from "./game";
 
 /**
  * The agent's modules, registered in order. Each adds its routes, status sections, metrics and
@@ -10,4 +12,4 @@ import { registerFiles } from "./files/module";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles];
+export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame];

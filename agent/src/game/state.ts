@@ -81,7 +81,7 @@ export function transition(s: SupervisorState, e: SupervisorEvent, cfg: Supervis
     case "stable":
       return (s.phase === "running" || s.phase === "starting") && s.startedAt !== null && e.at - s.startedAt >= cfg.stableMs ? same({ ...s, failures: 0 }) : same(s);
     case "stop": {
-      const intent = { kind: e.restart ? ("restart" as const) : ("stop" as const), until: Number.POSITIVE_INFINITY };
+      const intent = { kind: e.restart ? ("restart" as const) : ("stop" as const), until: Number.MAX_SAFE_INTEGER };
       if (s.phase === "starting" || s.phase === "running" || s.phase === "stopping") {
         if (s.pid === null && s.phase === "starting") {
           // Not spawned yet (the driver is still launching): the exit will follow the kill.

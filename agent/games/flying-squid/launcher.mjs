@@ -1,0 +1,65 @@
+// ZeroLagHub launcher for flying-squid (packed into the game artifact beside node_modules/).
+// Reads the settings the agent writes (zlh-settings.json), loads plugins from ./plugins, and starts
+// the server with createMCServer. flying-squid itself reads console lines from stdin and prints the
+// ready line "Server listening on port N". `stop`, `/stop`, `restart` and `/restart` exit 0; the
+// agent decides whether to start it again.
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(new URL(import.meta.url).pathname);
+const settingsFile = process.argv[2] ?? path.join(here, "zlh-settings.json");
+const s = JSON.parse(readFileSync(settingsFile, "utf8"));
+
+const pluginsDir = path.join(here, "plugins");
+const plugins = {};
+if (existsSync(pluginsDir)) {
+  for (const f of readdirSync(pluginsDir).sort()) {
+    if (!/\.c?js$/.test(f)) continue;
+    const file = path.join(pluginsDir, f);
+    try {
+      require(file);
+    } catch (err) {
+      console.error(`[zlh-launcher] plugin ${f} failed to load: ${err && err.stack ? err.stack : err}`);
+      process.exit(1);
+    }
+    plugins[file] = {};
+  }
+}
+
+const { createMCServer } = require("flying-squid");
+const serv = createMCServer({
+  host: s.host ?? "0.0.0.0",
+  port: s.port,
+  motd: s.motd ?? "A ZeroLagHub server",
+  "max-players": s.maxPlayers ?? 20,
+  "online-mode": false,
+  version: s.version ?? "1.21.4",
+  logging: false,
+  gameMode: 1,
+  difficulty: 1,
+  worldFolder: path.join(here, "world"),
+  generation: { name: "diamond_square", options: { worldHeight: 80 } },
+  kickTimeout: 10000,
+  plugins,
+  modpe: false,
+  "view-distance": s.viewDistance ?? 6,
+  "player-list-text": { header: { text: "ZeroLagHub" }, footer: { text: s.motd ?? "" } },
+  "everybody-op": false,
+  "max-entities": 100,
+});
+
+// Console commands may carry the in-game slash; flying-squid's own parser does not expect it.
+const handle = serv.handleCommand.bind(serv);
+serv.handleCommand = (line) => handle(String(line).trim().replace(/^\//, ""));
+serv.commands.add({
+  base: "restart",
+  info: "Stop the server; the ZeroLagHub agent starts it again",
+  usage: "/restart",
+  op: true,
+  async action() {
+    await serv.quit("Server restarting");
+    process.exit(0);
+  },
+});
