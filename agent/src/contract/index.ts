@@ -10,5 +10,4 @@ export * from "./events";
 export * from "./runtimes";
 export * from "./console";
 export * from "./files";
-export * from "./codeserver";
 export * from "./game";
