@@ -1,8 +1,10 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
 import { mkdir, rename, rm } from "node:fs/promises";
-import { Readable, Transform, Writable, type TransformCallback } from "node:stream";
+import { Transform, Writable, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import type { AgentContext } from "../context";
@@ -68,54 +70,64 @@ class VerifyStream extends Transform {
   }
 }
 
-/** Opens the artifact download; the body comes back as a Node stream with a stall watchdog. */
+const REDIRECTS = [301, 302, 303, 307, 308];
+
+function get(url: URL, signal: AbortSignal): Promise<IncomingMessage> {
+  const mod = url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    // Own connection (no pool): a stalled download never holds up catalog requests.
+    const req = mod.get(url, { signal, agent: false }, resolve);
+    req.setTimeout(STALL_MS, () => req.destroy(new Error("download stalled")));
+    req.once("error", reject);
+  });
+}
+
+/** Opens the artifact download (following a few redirects); returns its first bytes for format sniffing. */
 async function openDownload(art: ResolvedArtifact, signal: AbortSignal): Promise<{ head: Buffer; source: Readable }> {
-  const stall = new AbortController();
-  const both = AbortSignal.any([signal, stall.signal]);
-  let timer = setTimeout(() => stall.abort(new Error("download stalled")), STALL_MS);
-  const kick = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => stall.abort(new Error("download stalled")), STALL_MS);
-  };
-  let res: Response;
-  try {
-    res = await fetch(art.absoluteUrl, { signal: both });
-  } catch (err) {
-    clearTimeout(timer);
-    throw downloadError(err, signal);
-  }
-  if (!res.ok || !res.body) {
-    clearTimeout(timer);
-    await res.body?.cancel().catch(() => undefined);
-    throw new HttpError(502, `artifact download failed: HTTP ${res.status}`);
-  }
-  const declared = res.headers.get("content-length");
-  if (declared !== null && Number(declared) !== art.size) {
-    clearTimeout(timer);
-    await res.body.cancel().catch(() => undefined);
-    throw new HttpError(502, `artifact ${art.name}@${art.version} size mismatch: server sends ${declared} bytes, catalog says ${art.size}`);
-  }
-  const reader = res.body.getReader();
-  const read = async (): Promise<Buffer | null> => {
+  let url = new URL(art.absoluteUrl);
+  for (let hops = 0; ; hops++) {
+    let res: IncomingMessage;
     try {
-      const r = await reader.read();
-      kick();
-      return r.done ? null : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+      res = await get(url, signal);
     } catch (err) {
       throw downloadError(err, signal);
     }
-  };
-  const head = (await read()) ?? Buffer.alloc(0);
-  async function* chunks() {
-    try {
-      if (head.length) yield head;
-      for (let c = await read(); c; c = await read()) yield c;
-    } finally {
-      clearTimeout(timer);
-      reader.cancel().catch(() => undefined);
+    const status = res.statusCode ?? 0;
+    if (REDIRECTS.includes(status) && res.headers.location && hops < 5) {
+      res.resume();
+      url = new URL(res.headers.location, url);
+      if (url.protocol !== "http:" && url.protocol !== "https:") throw new HttpError(502, `artifact redirect to ${url.protocol} refused`);
+      continue;
     }
+    if (status !== 200) {
+      res.resume();
+      throw new HttpError(502, `artifact download failed: HTTP ${status}`);
+    }
+    const declared = res.headers["content-length"];
+    if (declared !== undefined && Number(declared) !== art.size) {
+      res.destroy();
+      throw new HttpError(502, `artifact ${art.name}@${art.version} size mismatch: server sends ${declared} bytes, catalog says ${art.size}`);
+    }
+    const head = await new Promise<Buffer>((resolve, reject) => {
+      const onReadable = () => {
+        cleanup();
+        const chunk = res.read() as Buffer | null;
+        if (chunk) res.unshift(chunk);
+        resolve(chunk ?? Buffer.alloc(0));
+      };
+      const onError = (err: Error) => {
+        cleanup();
+        reject(downloadError(err, signal));
+      };
+      const cleanup = () => {
+        res.off("readable", onReadable);
+        res.off("error", onError);
+      };
+      res.once("readable", onReadable);
+      res.once("error", onError);
+    });
+    return { head, source: res };
   }
-  return { head, source: Readable.from(chunks(), { objectMode: false }) };
 }
 
 function downloadError(err: unknown, signal: AbortSignal): Error {
@@ -200,11 +212,12 @@ export async function installArchive(ctx: AgentContext, art: ResolvedArtifact, t
       tar.once("error", () => undefined);
       const bytes = installMetrics(ctx.metrics).bytes;
       try {
-        await pipeline([source, verify, ...(gzip ? [createGunzip()] : []), vet, tar.stdin as Writable], { signal: p.signal });
+        await pipeline([source, verify, ...(gzip ? [createGunzip()] : []), vet, tarSink(tar.stdin, reader)], { signal: p.signal });
       } catch (err) {
-        tar.kill("SIGKILL");
-        await exited;
+        if (tar.exitCode === null) tar.kill("SIGKILL");
+        const code = await exited;
         bytes.inc(verify.bytes);
+        if (code !== null && code !== 0 && !(err instanceof HttpError)) ctx.log.warn({ code, tarErr }, "tar failed");
         if (p.signal.aborted && !(err instanceof HttpError)) throw new HttpError(503, "install aborted");
         if (!(err instanceof HttpError) && tarErr.trim()) throw new HttpError(502, `extracting ${art.name}@${art.version} failed: ${tarErr.trim()}`);
         throw asArchiveError(err);
@@ -226,9 +239,43 @@ export async function installArchive(ctx: AgentContext, art: ResolvedArtifact, t
   );
 }
 
+/**
+ * Feeds tar's stdin. GNU tar exits as soon as it reads the end-of-archive blocks, possibly before
+ * the archive's zero padding arrives: once the header reader has seen the end too, the rest is only
+ * hashed (upstream) and dropped here. tar going away any earlier is an error.
+ */
+function tarSink(stdin: Writable, reader: TarHeaderReader): Writable {
+  let gone = false;
+  let waiting: (() => void) | null = null;
+  const resume = () => {
+    const w = waiting;
+    waiting = null;
+    w?.();
+  };
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (gone) return cb();
+      if (stdin.write(chunk)) return cb();
+      waiting = cb;
+      stdin.once("drain", resume);
+    },
+    final(cb) {
+      if (!gone) stdin.end();
+      cb();
+    },
+  });
+  stdin.on("error", (err) => {
+    gone = true;
+    if (!reader.finished) sink.destroy(asArchiveError(err));
+    else resume();
+  });
+  return sink;
+}
+
 function asArchiveError(err: unknown): Error {
   if (err instanceof HttpError) return err;
   const e = err as NodeJS.ErrnoException;
+  if (e.code === "ECONNRESET" || e.message === "aborted" || e.message === "download stalled") return new HttpError(502, `artifact download failed: ${e.message}`);
   if (e.code === "EPIPE" || e.code === "ERR_STREAM_PREMATURE_CLOSE") return new HttpError(502, "extraction stopped early (tar refused the archive)");
   if (e.code?.startsWith("Z_") || /tar|header|pax/i.test(e.message)) return new HttpError(502, `archive rejected: ${e.message}`);
   return new HttpError(502, `artifact install failed: ${e.message}`);
