@@ -472,6 +472,12 @@ main{background:#fff;border-radius:8px;box-shadow:0 2px 8px #0002;padding:32px;w
   }
 
   private pages(req: http.IncomingMessage, res: http.ServerResponse, url: URL, _body: string): void {
+    // Readiness probe for test runners (not part of Stripe's API).
+    if (url.pathname === "/healthz") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: true }));
+      return;
+    }
     const pay = url.pathname.match(/^\/c\/pay\/(cs_test_[A-Za-z0-9]+)$/);
     if (pay) {
       const session = this.sessions.get(pay[1]!);

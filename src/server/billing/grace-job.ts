@@ -1,0 +1,39 @@
+import type { Service } from "../lifecycle";
+import { logger } from "../log/logger";
+import { billingConfig } from "./config";
+import { reconcileSuspensions, type StopServer } from "./suspension";
+
+/**
+ * Runs the billing check (grace expiry -> suspension, payment -> lift, retried stops) once at start
+ * and then every minute. The check is idempotent, so several portal instances may run it.
+ */
+const log = logger.child({ domain: "billing" });
+
+export function billingGraceService(stopServer: StopServer, intervalMs = 60_000): Service {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    if (running) return running;
+    running = reconcileSuspensions(billingConfig(), stopServer)
+      .then((r) => {
+        if (r.suspended || r.stopped || r.lifted || r.stopFailures) log.info(r, "billing check changed servers");
+      })
+      .catch((err: unknown) => log.error({ err }, "billing check failed"))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  return {
+    name: "billing-grace",
+    start: async () => {
+      void tick();
+      timer = setInterval(() => void tick(), intervalMs);
+      timer.unref();
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
