@@ -1,5 +1,6 @@
 import { logger } from "./log/logger";
 import { artifactSeedService } from "./artifacts/seed";
+import { provisioningJobsService, provisioningReconcilerService } from "./provisioning/services";
 
 /**
  * Background services of the portal process (job workers, reconcilers). Started by server.ts after
@@ -7,7 +8,7 @@ import { artifactSeedService } from "./artifacts/seed";
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [artifactSeedService];
+export const services: Service[] = [artifactSeedService, provisioningJobsService, provisioningReconcilerService];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {

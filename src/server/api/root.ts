@@ -2,12 +2,14 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 import { accountRouter } from "./routers/account";
 import { billingRouter } from "./routers/billing";
 import { ideRouter } from "./routers/ide";
+import { serversRouter } from "./routers/servers";
 
 /** The portal's API: one router per area, each procedure thin. */
 export const appRouter = createTRPCRouter({
   account: accountRouter,
   billing: billingRouter,
   ide: ideRouter,
+  servers: serversRouter,
 });
 
 export type AppRouter = typeof appRouter;

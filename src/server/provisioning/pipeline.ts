@@ -1,0 +1,253 @@
+import type { Server } from "../../generated/prisma/client";
+import type { ProvisionPayload, ProvisionProgress } from "../../../agent/src/contract";
+import type { AgentClient } from "../agent-client";
+import { db } from "../db/client";
+import { logger } from "../log/logger";
+import { agentClientFor } from "./agent-for";
+import { progressRecorder, recordEvent } from "./events";
+import { provisioningRuntime } from "./runtime";
+import { decryptToken, encryptToken, generateAgentToken } from "./token-codec";
+
+/**
+ * The create and delete pipelines the durable jobs run. Every step is idempotent and looks at
+ * what exists before acting, so a retried or resumed job continues where the last attempt stopped.
+ */
+const log = logger.child({ module: "provisioning" });
+
+/** A failure that retrying cannot fix: the job cleans up and records it instead of retrying. */
+export class PermanentError extends Error {}
+
+export type JobContext = { signal: AbortSignal; attempt: number; finalAttempt: boolean; jobId?: string };
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
+
+async function step<T>(serverId: string, name: string, label: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  await recordEvent(serverId, "step", "started", label, { step: name });
+  try {
+    const out = await fn();
+    await recordEvent(serverId, "step", "done", label, { step: name, ms: Date.now() - t0 });
+    return out;
+  } catch (err) {
+    await recordEvent(serverId, "step", "failed", `${label}: ${(err as Error).message}`, { step: name, ms: Date.now() - t0 }).catch(() => {});
+    throw err;
+  }
+}
+
+export function provisionPayloadFor(server: Pick<Server, "kind" | "runtimeId" | "runtimeVersion" | "enableCodeServer" | "gameTemplate" | "memoryMb" | "name">, gamePort: number): ProvisionPayload {
+  if (server.kind === "game") {
+    if (!server.gameTemplate) throw new PermanentError("a game server needs a game template");
+    return {
+      kind: "game",
+      enableCodeServer: false,
+      game: { artifact: { name: server.gameTemplate }, port: gamePort, memoryMb: server.memoryMb, motd: server.name.slice(0, 120), maxPlayers: 20, autoStart: true },
+    };
+  }
+  if (!server.runtimeId) throw new PermanentError("a dev server needs a runtime");
+  return {
+    kind: "dev",
+    runtime: { name: server.runtimeId, ...(server.runtimeVersion ? { version: server.runtimeVersion } : {}) },
+    enableCodeServer: server.enableCodeServer,
+  };
+}
+
+async function reload(serverId: string): Promise<Server> {
+  return db.server.findUniqueOrThrow({ where: { id: serverId } });
+}
+
+/** Starts the container's agent (rotating its token where the provider can) and waits for /healthz. */
+export async function startAgent(server: Server, signal: AbortSignal): Promise<Server> {
+  const rt = provisioningRuntime();
+  const ref = server.providerRef;
+  if (!ref) throw new PermanentError("the server has no container");
+  const existing = agentClientFor(server, { retries: 0, timeoutMs: 3_000 });
+  if ((await rt.provider.state(ref)) === "running" && existing && (await existing.healthy())) {
+    // Adopt a running agent only when it accepts the token we hold.
+    const ok = await existing.status({ retries: 0 }).then(() => true, () => false);
+    if (ok) return server;
+  }
+  const art = await rt.artifacts();
+  let token: string;
+  if (rt.provider.rotatesTokenOnStart || !server.agentTokenEnc) {
+    token = generateAgentToken();
+  } else {
+    token = decryptToken(server.agentTokenEnc, rt.secretKey, server.id);
+  }
+  const started = await rt.provider.start(ref, { agentToken: token, artifactsUrl: art.url, catalogPublicKey: art.publicKey });
+  const updated = await db.server.update({
+    where: { id: server.id },
+    data: {
+      agentUrl: started.agentUrl,
+      agentTokenEnc: encryptToken(token, rt.secretKey, server.id),
+      codeServerUrl: server.kind === "dev" ? started.codeServerUrl : null,
+      sshHost: started.sshHost,
+      sshPort: started.sshPort,
+      isolated: started.isolated,
+      providerRef: started.providerRef,
+    },
+  });
+  await waitHealthy(updated, signal);
+  return updated;
+}
+
+async function waitHealthy(server: Server, signal: AbortSignal): Promise<void> {
+  const rt = provisioningRuntime();
+  const client = agentClientFor(server)!;
+  const deadline = Date.now() + rt.agentStartTimeoutMs;
+  while (Date.now() < deadline) {
+    if (await client.healthy(2_000)) return;
+    // An agent process that already exited will not answer: say why now rather than at the deadline.
+    if ((await rt.provider.state(server.providerRef!)) !== "running") {
+      const why = await rt.provider.diagnostics(server.providerRef!);
+      throw new PermanentError(`the agent exited before it answered${why ? `: ${why}` : ""}`);
+    }
+    await sleep(200, signal);
+  }
+  const why = await rt.provider.diagnostics(server.providerRef!);
+  throw new PermanentError(`the agent did not answer within ${Math.round(rt.agentStartTimeoutMs / 1000)} s${why ? `: ${why}` : ""}`);
+}
+
+/** Posts the payload (idempotent on the agent) and follows progress until provisioningComplete. */
+async function provisionAndFollow(server: Server, signal: AbortSignal): Promise<void> {
+  const rt = provisioningRuntime();
+  const client = agentClientFor(server)!;
+  const payload = provisionPayloadFor(server, await rt.provider.gamePortOf(server.providerRef!));
+  const first = await client.provision(payload, { signal });
+  if (first.provisioningComplete) return;
+  const record = progressRecorder(server.id);
+  const follow = new AbortController();
+  const stopFollow = () => follow.abort();
+  signal.addEventListener("abort", stopFollow, { once: true });
+  // Events give live progress; status polling is the source of truth for completion.
+  void followQuietly(client, record, follow.signal);
+  try {
+    const deadline = Date.now() + rt.provisionTimeoutMs;
+    while (Date.now() < deadline) {
+      const s = await client.status({ signal });
+      if (s.progress) record(s.progress);
+      if (s.provisioningComplete) return;
+      if (s.state === "error") throw new PermanentError(`the agent could not provision: ${s.error ?? s.progress?.message ?? "unknown error"}`);
+      await sleep(250, signal);
+    }
+    throw new PermanentError(`provisioning did not complete within ${Math.round(rt.provisionTimeoutMs / 1000)} s`);
+  } finally {
+    signal.removeEventListener("abort", stopFollow);
+    follow.abort();
+  }
+}
+
+async function followQuietly(client: AgentClient, record: (p: ProvisionProgress) => void, signal: AbortSignal): Promise<void> {
+  try {
+    await client.followEvents((ev) => {
+      if (ev.type === "progress") record(ev);
+    }, signal);
+  } catch {
+    // the stream is a nicety; polling carries on
+  }
+}
+
+/** The create job. Returns normally when finished (ready or failed and cleaned up); throws to be retried. */
+export async function runCreate(serverId: string, ctx: JobContext): Promise<{ outcome: "ready" | "failed" | "skipped"; reason?: string }> {
+  const rt = provisioningRuntime();
+  let server = await db.server.findUnique({ where: { id: serverId } });
+  if (!server || server.status !== "provisioning") return { outcome: "skipped", reason: `server is ${server?.status ?? "gone"}` };
+  await recordEvent(serverId, "job", "started", ctx.attempt === 0 ? "Provisioning started" : `Provisioning resumed (attempt ${ctx.attempt + 1})`, { jobId: ctx.jobId, attempt: ctx.attempt });
+  try {
+    server = await step(serverId, "container", "Create the container", async () => {
+      const s = server!;
+      if (s.providerRef && s.agentTokenEnc && (await rt.provider.state(s.providerRef)) !== "missing") return s;
+      const art = await rt.artifacts();
+      const token = generateAgentToken();
+      const c = await rt.provider.create({
+        serverId,
+        vmid: s.vmid,
+        kind: s.kind as "dev" | "game",
+        memoryMb: s.memoryMb,
+        hostname: `zlh-${s.vmid}`,
+        agentToken: token,
+        artifactsUrl: art.url,
+        catalogPublicKey: art.publicKey,
+      });
+      return db.server.update({
+        where: { id: serverId },
+        data: {
+          providerRef: c.providerRef,
+          agentTokenEnc: encryptToken(token, rt.secretKey, serverId),
+          agentUrl: c.agentUrl || null,
+          codeServerUrl: s.kind === "dev" ? c.codeServerUrl : null,
+          sshHost: c.sshHost,
+          sshPort: c.sshPort,
+          isolated: c.isolated,
+        },
+      });
+    });
+    server = await step(serverId, "agent", "Start the agent", () => startAgent(server!, ctx.signal));
+    await step(serverId, "provision", "Install and configure", () => provisionAndFollow(server!, ctx.signal));
+    // Claimed conditionally: a delete that arrived meanwhile wins.
+    const claimed = await db.server.updateMany({ where: { id: serverId, status: "provisioning" }, data: { status: "running", lastError: null } });
+    if (claimed.count === 1) await recordEvent(serverId, "job", "done", "Server is ready");
+    return { outcome: "ready" };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    const permanent = err instanceof PermanentError || ctx.finalAttempt;
+    if (!permanent) {
+      await recordEvent(serverId, "job", "retrying", `Attempt ${ctx.attempt + 1} failed, retrying: ${(err as Error).message}`).catch(() => {});
+      throw err;
+    }
+    const reason = (err as Error).message;
+    await failAndCleanUp(serverId, reason);
+    return { outcome: "failed", reason };
+  }
+}
+
+/** Marks a provisioning failed and removes its container so nothing is left running. */
+export async function failAndCleanUp(serverId: string, reason: string): Promise<void> {
+  const rt = provisioningRuntime();
+  log.warn({ serverId, reason }, "provisioning failed");
+  const server = await db.server.findUnique({ where: { id: serverId } });
+  if (!server) return;
+  if (server.providerRef) {
+    try {
+      await rt.provider.destroy(server.providerRef);
+      await recordEvent(serverId, "step", "done", "Removed the failed container", { step: "cleanup" });
+    } catch (err) {
+      await recordEvent(serverId, "step", "failed", `Could not remove the container: ${(err as Error).message}`, { step: "cleanup" });
+    }
+  }
+  await db.server.updateMany({
+    where: { id: serverId, status: { in: ["provisioning", "starting"] } },
+    data: { status: "error", lastError: reason, agentUrl: null, agentTokenEnc: null, codeServerUrl: null, providerRef: null },
+  });
+  await recordEvent(serverId, "job", "failed", `Provisioning failed: ${reason}`);
+}
+
+/** The delete job: stop, destroy, mark deleted. Safe to run again at any point. */
+export async function runDelete(serverId: string, ctx: JobContext): Promise<{ outcome: "deleted" | "skipped" }> {
+  const rt = provisioningRuntime();
+  const server = await db.server.findUnique({ where: { id: serverId } });
+  if (!server || server.status === "deleted") return { outcome: "skipped" };
+  await recordEvent(serverId, "job", "started", ctx.attempt === 0 ? "Deleting" : `Deleting (attempt ${ctx.attempt + 1})`, { jobId: ctx.jobId });
+  try {
+    if (server.providerRef) {
+      const ref = server.providerRef;
+      await step(serverId, "stop", "Stop the container", () => rt.provider.stop(ref));
+      await step(serverId, "destroy", "Destroy the container", () => rt.provider.destroy(ref));
+    }
+    await db.server.update({
+      where: { id: serverId },
+      data: { status: "deleted", agentUrl: null, agentTokenEnc: null, codeServerUrl: null, providerRef: null, sshHost: null, sshPort: null },
+    });
+    await recordEvent(serverId, "job", "done", "Server deleted");
+    return { outcome: "deleted" };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    await recordEvent(serverId, "job", ctx.finalAttempt ? "failed" : "retrying", `Delete failed: ${(err as Error).message}`).catch(() => {});
+    if (ctx.finalAttempt) await db.server.update({ where: { id: serverId }, data: { status: "error", lastError: `delete failed: ${(err as Error).message}` } });
+    throw err;
+  }
+}

@@ -1,0 +1,173 @@
+import { z } from "zod";
+import { ProxmoxApi, ProxmoxError, lxcInterfaceSchema, lxcStatusSchema } from "./proxmox-api";
+import type { ContainerSpec, ContainerState, CreatedContainer, Provider, StartOptions } from "./types";
+
+/**
+ * LXC containers on a Proxmox VE node. The template (ZLH_PROXMOX_TEMPLATE) boots the agent itself
+ * (see README: "Proxmox template contract"); this provider creates, starts, stops and destroys the
+ * container and finds its address. The agent's token is put in the container's description, from
+ * where the template's hookscript installs it before the agent starts.
+ */
+export const AGENT_PORT = 7070;
+export const CODE_SERVER_PORT = 6000;
+export const GAME_PORT = 25565;
+export const TOKEN_PREFIX = "zlh-agent-token=";
+
+export type ProxmoxProviderOptions = {
+  url: string;
+  tokenId: string;
+  tokenSecret: string;
+  node: string;
+  /** ostemplate volume, e.g. local:vztmpl/zlh-agent-debian-12.tar.zst */
+  template: string;
+  storage: string;
+  bridge: string;
+  taskTimeoutMs?: number;
+  ipTimeoutMs?: number;
+  pollMs?: number;
+};
+
+const refSchema = z.object({ node: z.string(), vmid: z.number().int(), ip: z.string().nullable().default(null) });
+type Ref = z.infer<typeof refSchema>;
+
+export class ProxmoxProvider implements Provider {
+  readonly name = "proxmox" as const;
+  readonly rotatesTokenOnStart = false;
+  readonly api: ProxmoxApi;
+
+  constructor(private readonly o: ProxmoxProviderOptions) {
+    this.api = new ProxmoxApi({ url: o.url, tokenId: o.tokenId, tokenSecret: o.tokenSecret });
+  }
+
+  private get taskTimeout() {
+    return this.o.taskTimeoutMs ?? 120_000;
+  }
+  private lxc(vmid: number, rest = ""): string {
+    return `/nodes/${encodeURIComponent(this.o.node)}/lxc/${vmid}${rest}`;
+  }
+  private parseRef(ref: string): Ref {
+    return refSchema.parse(JSON.parse(ref));
+  }
+  private describe(ref: Ref): CreatedContainer {
+    const host = ref.ip;
+    return {
+      agentUrl: host ? `http://${host}:${AGENT_PORT}` : "",
+      codeServerUrl: host ? `http://${host}:${CODE_SERVER_PORT}` : null,
+      sshHost: host,
+      sshPort: host ? 22 : null,
+      gamePort: GAME_PORT,
+      isolated: true,
+      providerRef: JSON.stringify(ref),
+    };
+  }
+
+  async nextVmid(atLeast: number): Promise<number> {
+    const next = Number(await this.api.call("GET", "/cluster/nextid", z.union([z.string(), z.number()])));
+    if (next >= atLeast) return next;
+    // The cluster's next id is below ids the portal already used elsewhere: ask for one at or above.
+    for (let id = atLeast; id < atLeast + 1000; id++) {
+      try {
+        return Number(await this.api.call("GET", "/cluster/nextid", z.union([z.string(), z.number()]), { vmid: id }));
+      } catch (err) {
+        if (!(err instanceof ProxmoxError) || err.status === undefined) throw err;
+      }
+    }
+    throw new ProxmoxError(`no free vmid at or above ${atLeast}`);
+  }
+
+  private async current(vmid: number): Promise<"running" | "stopped" | "missing"> {
+    try {
+      return (await this.api.call("GET", this.lxc(vmid, "/status/current"), lxcStatusSchema)).status;
+    } catch (err) {
+      // PVE answers 500 "Configuration file ... does not exist" for an unknown container.
+      if (err instanceof ProxmoxError && /does not exist|not found/i.test(err.message)) return "missing";
+      throw err;
+    }
+  }
+
+  async create(spec: ContainerSpec): Promise<CreatedContainer> {
+    const ref: Ref = { node: this.o.node, vmid: spec.vmid, ip: null };
+    if ((await this.current(spec.vmid)) !== "missing") return this.describe(ref);
+    const upid = await this.api.call("POST", `/nodes/${encodeURIComponent(this.o.node)}/lxc`, z.string(), {
+      vmid: spec.vmid,
+      ostemplate: this.o.template,
+      hostname: spec.hostname,
+      memory: spec.memoryMb,
+      swap: 0,
+      cores: 2,
+      storage: this.o.storage,
+      rootfs: `${this.o.storage}:8`,
+      net0: `name=eth0,bridge=${this.o.bridge},ip=dhcp`,
+      unprivileged: true,
+      features: "nesting=1",
+      onboot: true,
+      start: false,
+      description: `${TOKEN_PREFIX}${spec.agentToken}\nserver=${spec.serverId} kind=${spec.kind}\nartifacts=${spec.artifactsUrl}${spec.catalogPublicKey ? `\ncatalog-public-key=${spec.catalogPublicKey}` : ""}`,
+    });
+    await this.api.waitTask(this.o.node, upid, this.taskTimeout, this.o.pollMs);
+    return this.describe(ref);
+  }
+
+  async start(providerRef: string, _opts: StartOptions): Promise<CreatedContainer> {
+    const ref = this.parseRef(providerRef);
+    const state = await this.current(ref.vmid);
+    if (state === "missing") throw new ProxmoxError(`container ${ref.vmid} does not exist on ${ref.node}`);
+    if (state === "stopped") {
+      const upid = await this.api.call("POST", this.lxc(ref.vmid, "/status/start"), z.string());
+      await this.api.waitTask(ref.node, upid, this.taskTimeout, this.o.pollMs);
+    }
+    ref.ip = await this.discoverIp(ref.vmid);
+    return this.describe(ref);
+  }
+
+  /** The first IPv4 address on a non-loopback interface, polled until DHCP has given one. */
+  async discoverIp(vmid: number): Promise<string> {
+    const deadline = Date.now() + (this.o.ipTimeoutMs ?? 60_000);
+    for (;;) {
+      const ifaces = await this.api.call("GET", this.lxc(vmid, "/interfaces"), z.array(lxcInterfaceSchema).nullable());
+      const inet = (ifaces ?? []).find((i) => i.name !== "lo" && i.inet)?.inet;
+      if (inet) return inet.split("/")[0]!;
+      if (Date.now() > deadline) throw new ProxmoxError(`container ${vmid} has no IPv4 address after ${Math.round((this.o.ipTimeoutMs ?? 60_000) / 1000)} s`);
+      await new Promise((r) => setTimeout(r, this.o.pollMs ?? 1_000));
+    }
+  }
+
+  async stop(providerRef: string, timeoutMs = 30_000): Promise<void> {
+    const ref = this.parseRef(providerRef);
+    if ((await this.current(ref.vmid)) !== "running") return;
+    try {
+      // shutdown lets the agent stop the game cleanly; forceStop turns a hang into a stop.
+      const upid = await this.api.call("POST", this.lxc(ref.vmid, "/status/shutdown"), z.string(), { timeout: Math.ceil(timeoutMs / 1000), forceStop: true });
+      await this.api.waitTask(ref.node, upid, timeoutMs + this.taskTimeout, this.o.pollMs);
+    } catch (err) {
+      if (!(err instanceof ProxmoxError)) throw err;
+      const upid = await this.api.call("POST", this.lxc(ref.vmid, "/status/stop"), z.string());
+      await this.api.waitTask(ref.node, upid, this.taskTimeout, this.o.pollMs);
+    }
+  }
+
+  async gamePortOf(_providerRef: string): Promise<number> {
+    return GAME_PORT;
+  }
+
+  async diagnostics(providerRef: string): Promise<string> {
+    const ref = this.parseRef(providerRef);
+    return `container ${ref.vmid} on ${ref.node} is ${await this.current(ref.vmid).catch(() => "unknown")}`;
+  }
+
+  async state(providerRef: string): Promise<ContainerState> {
+    return this.current(this.parseRef(providerRef).vmid);
+  }
+
+  async destroy(providerRef: string): Promise<void> {
+    const ref = this.parseRef(providerRef);
+    const state = await this.current(ref.vmid);
+    if (state === "missing") return;
+    if (state === "running") {
+      const upid = await this.api.call("POST", this.lxc(ref.vmid, "/status/stop"), z.string());
+      await this.api.waitTask(ref.node, upid, this.taskTimeout, this.o.pollMs);
+    }
+    const upid = await this.api.call("DELETE", this.lxc(ref.vmid), z.string(), { purge: true, "destroy-unreferenced-disks": true });
+    await this.api.waitTask(ref.node, upid, this.taskTimeout, this.o.pollMs);
+  }
+}
