@@ -176,10 +176,14 @@ async function publishOne(dataDir: string, file: string, meta: PublishMeta, chan
   const progress = progressPrinter(label);
   const r = await publishFile(store, file, meta, channels, (done, total) => progress({ step: "hash", done, total }));
   if (r.added) {
+    const moved = channels.filter((c) => !r.skippedChannels.includes(c));
     process.stdout.write(
       `published ${r.entry.kind}/${label} (${r.entry.arch}) ${mb(size)} sha256 ${r.entry.sha256}` +
-        `${channels.length ? ` -> ${channels.join(",")}` : ""}\n`,
+        `${moved.length ? ` -> ${moved.join(",")}` : ""}\n`,
     );
+    for (const c of r.skippedChannels) {
+      process.stdout.write(`  ${c} stays on a newer version; make this one current with: promote ${label} --to ${c}\n`);
+    }
   } else {
     process.stdout.write(`${r.entry.kind}/${label} (${r.entry.arch}) is already published with these bytes: nothing changed\n`);
   }

@@ -46,13 +46,15 @@ export async function packTarGz(
   stageDir: string,
   outFile: string,
   onProgress: BuildProgress,
-  opts: { dereference?: boolean } = {},
+  /** dereference: store symlink targets (trees that link into /etc); exclude: paths like "./jmods". */
+  opts: { dereference?: boolean; exclude?: string[] } = {},
 ): Promise<void> {
   const total = await treeSize(stageDir);
   const tmp = `${outFile}.partial`;
   await rm(tmp, { force: true });
   const args = ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-cf", "-"];
   if (opts.dereference) args.unshift("--dereference");
+  for (const pattern of opts.exclude ?? []) args.unshift(`--exclude=${pattern}`);
   const tar = spawn("tar", [...args, "-C", stageDir, "."], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   tar.stderr.on("data", (d: Buffer) => (stderr += d.toString()));

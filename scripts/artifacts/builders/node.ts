@@ -14,7 +14,8 @@ import { claimWorkDir } from "../workdir";
  *
  *   bin/node, bin/npm, bin/npx, lib/node_modules/npm/..., LICENSE
  */
-export const NODE_VERSIONS = ["22.23.3", "24.21.0"] as const;
+/** Newest LTS first: the default `build node` and what stable ends up on after seeding. */
+export const NODE_VERSIONS = ["24.21.0", "22.23.3"] as const;
 
 const LAUNCHER = (cli: string) => `#!/bin/sh
 # npm on the Node beside it, whatever node is first on PATH.

@@ -101,6 +101,14 @@ describe("addEntry (publish)", () => {
     );
   });
 
+  it("does not move a channel back to an older version (promote does that explicitly)", () => {
+    const newer = addEntry(emptyCatalog(), entry("2.0.0"), ["stable"]).catalog;
+    const r = addEntry(newer, entry("1.5.0", { sha256: sha("b") }), ["stable", "beta"]);
+    expect(r.skippedChannels).toEqual(["stable"]);
+    expect(r.catalog.channels.node).toEqual({ stable: ["2.0.0"], beta: ["1.5.0"] });
+    expect(resolve(promote(r.catalog, "node", "1.5.0", "stable").catalog, { name: "node" }).version).toBe("1.5.0");
+  });
+
   it("allows the same version for another arch", () => {
     const first = addEntry(emptyCatalog(), entry("1.0.0"), ["stable"]).catalog;
     const r = addEntry(first, entry("1.0.0", { arch: "arm64", sha256: sha("c") }), []);

@@ -96,10 +96,17 @@ function sameSlot(a: ArtifactEntry, b: Pick<ArtifactEntry, "name" | "version" | 
   return a.name === b.name && a.version === b.version && a.arch === b.arch;
 }
 
-export type AddResult = { catalog: Catalog; added: boolean; entry: ArtifactEntry };
+export type AddResult = {
+  catalog: Catalog;
+  added: boolean;
+  entry: ArtifactEntry;
+  /** Channels left alone because they already point at a newer version (promote moves them). */
+  skippedChannels: Channel[];
+};
 
 /**
- * Adds an entry and, for a new one, pushes its version onto the given channels. The same bytes
+ * Adds an entry and, for a new one, pushes its version onto the given channels unless a channel
+ * already points at a newer version (publishing an old release must not roll users back). The same bytes
  * under an existing name@version are a no-op (idempotent publish); different bytes are refused,
  * because installs already pinned to that version must keep getting what they verified.
  */
@@ -114,7 +121,7 @@ export function addEntry(catalog: Catalog, raw: ArtifactEntry, channels: Channel
           `Published versions are immutable: publish it as a new version.`,
       );
     }
-    return { catalog, added: false, entry: existing };
+    return { catalog, added: false, entry: existing, skippedChannels: [] };
   }
   const otherKind = catalog.artifacts.find((a) => a.name === entry.name && a.kind !== entry.kind);
   if (otherKind) {
@@ -122,8 +129,13 @@ export function addEntry(catalog: Catalog, raw: ArtifactEntry, channels: Channel
     throw new CatalogError(`name "${entry.name}" already belongs to kind ${otherKind.kind}; cannot publish it as ${entry.kind}`);
   }
   let next: Catalog = { ...catalog, artifacts: [...catalog.artifacts, entry], generatedAt: now.toISOString() };
-  for (const ch of channels) next = pushChannel(next, entry.name, entry.version, ch);
-  return { catalog: parseCatalog(next), added: true, entry };
+  const skippedChannels: Channel[] = [];
+  for (const ch of channels) {
+    const head = channelHead(next, entry.name, ch);
+    if (head && compareVersions(head, entry.version) > 0) skippedChannels.push(ch);
+    else next = pushChannel(next, entry.name, entry.version, ch);
+  }
+  return { catalog: parseCatalog(next), added: true, entry, skippedChannels };
 }
 
 function pushChannel(catalog: Catalog, name: string, version: string, channel: Channel): Catalog {

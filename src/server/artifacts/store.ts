@@ -176,7 +176,7 @@ async function copyHashing(src: string, dest: string, onProgress?: HashProgress)
 export type PublishMeta = Omit<ArtifactEntry, "url" | "sha256" | "size" | "os" | "arch" | "bin" | "publishedAt"> &
   Partial<Pick<ArtifactEntry, "os" | "arch" | "bin">>;
 
-export type PublishResult = { entry: ArtifactEntry; added: boolean; path: string };
+export type PublishResult = { entry: ArtifactEntry; added: boolean; path: string; skippedChannels: Channel[] };
 
 /**
  * Publishes a file: copies it into <kind>/<name>/<version>/, hashes it, adds the catalog entry and
@@ -219,7 +219,7 @@ export async function publishFile(
         mkdirSync(path.dirname(dest), { recursive: true });
         renameSync(tmp, dest);
         writeCatalog(store, result.catalog);
-        return { entry: result.entry, added: true, path: dest };
+        return { entry: result.entry, added: true, path: dest, skippedChannels: result.skippedChannels };
       }
       // Same bytes again: nothing changes, but a missing store copy is put back.
       const existingFile = isRemote(existingUrl) ? undefined : path.join(store.dir, existingUrl);
@@ -227,7 +227,7 @@ export async function publishFile(
         mkdirSync(path.dirname(existingFile), { recursive: true });
         renameSync(tmp, existingFile);
       }
-      return { entry: result.entry, added: false, path: existingFile ?? existingUrl };
+      return { entry: result.entry, added: false, path: existingFile ?? existingUrl, skippedChannels: [] };
     });
   } finally {
     rmSync(tmp, { force: true });
