@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import os from "node:os";
@@ -25,7 +26,7 @@ export function runtimeDir(name: string, version: string, prints = `${name} v${v
   mkdirSync(path.join(d, "lib"));
   writeFileSync(path.join(d, "bin", name), `#!/bin/sh\necho ${JSON.stringify(prints)}\n`);
   chmodSync(path.join(d, "bin", name), 0o755);
-  writeFileSync(path.join(d, "lib", "data.bin"), Buffer.alloc(256 * 1024, 7));
+  writeFileSync(path.join(d, "lib", "data.bin"), randomBytes(256 * 1024)); // incompressible: downloads take several chunks
   return d;
 }
 

@@ -26,11 +26,10 @@ export async function coreModule(ctx: AgentContext): Promise<void> {
   await provisioner.load();
   ctx.events.once(AGENT_STARTED, () => provisioner.start());
 
+  /** Core fields are read before the sections are awaited, so the answer is one consistent moment. */
   const status = async (): Promise<AgentStatus> => {
-    const sections = await ctx.collectStatus();
     const { gid: _gid, ...user } = devUser(ctx);
-    return {
-      ...sections,
+    const core = {
       agentVersion: AGENT_VERSION,
       uptimeSeconds: Math.round(process.uptime()),
       state: provisioner.state,
@@ -42,6 +41,7 @@ export async function coreModule(ctx: AgentContext): Promise<void> {
       ...(provisioner.progress ? { progress: provisioner.progress } : {}),
       catalogVerified: getCatalogClient(ctx).verified,
     };
+    return { ...(await ctx.collectStatus()), ...core };
   };
 
   ctx.router.get("/status", async ({ send }) => send(200, await status()));
