@@ -9,7 +9,7 @@ import { cx } from "~/lib/cx";
 export function Card({ className, ...rest }: ComponentProps<"div">) {
   return (
     <div
-      className={cx("rounded-2xl bg-zinc-900/60 ring-1 ring-white/10 shadow-xl shadow-black/20 backdrop-blur", className)}
+      className={cx("rounded-2xl bg-zinc-900/60 ring-1 ring-white/10 shadow-xl shadow-black/20", className)}
       {...rest}
     />
   );

@@ -1,0 +1,62 @@
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * End-to-end tests against the real custom server (server.ts, production build). Run them through
+ * `node scripts/e2e.mjs` (or `npm run test:e2e`), which builds, picks the port, the data folder and
+ * the secrets, and finds Chromium.
+ */
+const port = process.env.E2E_PORT;
+if (!port) throw new Error("Run the e2e suite with `node scripts/e2e.mjs [playwright args]`: it sets E2E_PORT and friends.");
+const baseURL = `http://localhost:${port}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results/playwright",
+  fullyParallel: false,
+  // Two cores shared with the server and its PostgreSQL: one browser at a time is steadier.
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    navigationTimeout: 30_000,
+    actionTimeout: 15_000,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  webServer: {
+    command: "node --import tsx server.ts",
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    env: {
+      NODE_ENV: "production",
+      PORT: port,
+      HOST: "127.0.0.1",
+      ZLH_DATA_DIR: process.env.E2E_DATA_DIR ?? ".data/e2e",
+      NEXTAUTH_URL: baseURL,
+      NEXTAUTH_SECRET: process.env.E2E_NEXTAUTH_SECRET ?? "",
+      ZLH_SECRET_KEY: process.env.E2E_SECRET_KEY ?? "",
+      LOG_LEVEL: "warn",
+    },
+  },
+});

@@ -1,0 +1,83 @@
+// Runs the Playwright suite against the real custom server (server.ts) in production mode.
+//   node scripts/e2e.mjs [playwright args...]     e.g. node scripts/e2e.mjs e2e/auth.spec.ts
+// Finds Chromium, builds Next only when its inputs changed, picks a free port and a fresh data folder.
+import { spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+process.chdir(root);
+
+// 1. Chromium from Debian (Playwright's own download does not work offline).
+const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+if (!existsSync(chromium)) {
+  console.error(
+    `e2e: no Chromium at ${chromium}.\n` +
+      "Install Debian's Chromium:  apt-get update && apt-get install -y chromium\n" +
+      "or point CHROMIUM_PATH at a Chromium/Chrome binary.",
+  );
+  process.exit(1);
+}
+
+function run(cmd, args, env = process.env) {
+  const r = spawnSync(cmd, args, { stdio: "inherit", env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+// 2. Production build, skipped when nothing it depends on changed since the last one.
+const inputs = ["src", "public", "agent/src", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+function hashInputs() {
+  const h = createHash("sha256");
+  const walk = (p) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) walk(path.join(p, name));
+    } else {
+      h.update(p).update("\0").update(readFileSync(p)).update("\0");
+    }
+  };
+  for (const p of inputs) walk(p);
+  return h.digest("hex");
+}
+run(process.execPath, ["scripts/setup.mjs"]);
+const stamp = ".next/zlh-e2e-build-hash";
+const want = hashInputs();
+if (process.env.E2E_SKIP_BUILD !== "1") {
+  if (existsSync(".next/BUILD_ID") && existsSync(stamp) && readFileSync(stamp, "utf8") === want) {
+    console.log("e2e: production build is up to date");
+  } else {
+    const t0 = Date.now();
+    console.log("e2e: building (next build)…");
+    run("npx", ["next", "build"], { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
+    writeFileSync(stamp, want);
+    console.log(`e2e: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+}
+
+// 3. A free port and a fresh data folder (its own embedded PostgreSQL), then Playwright.
+const port = await new Promise((resolve, reject) => {
+  const srv = net.createServer();
+  srv.once("error", reject);
+  srv.listen(0, "127.0.0.1", () => {
+    const { port } = srv.address();
+    srv.close(() => resolve(port));
+  });
+});
+const dataDir = path.resolve(".data/e2e");
+rmSync(dataDir, { recursive: true, force: true });
+mkdirSync(dataDir, { recursive: true });
+mkdirSync("test-results/screenshots", { recursive: true });
+
+run("npx", ["playwright", "test", ...process.argv.slice(2)], {
+  ...process.env,
+  CHROMIUM_PATH: chromium,
+  E2E_PORT: String(port),
+  E2E_DATA_DIR: dataDir,
+  // Production mode requires real secrets: fresh ones per run.
+  E2E_NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+  E2E_SECRET_KEY: randomBytes(32).toString("hex"),
+  NEXT_TELEMETRY_DISABLED: "1",
+});
