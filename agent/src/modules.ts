@@ -3,6 +3,7 @@ import { coreModule } from "./core";
 import { runtimesModule } from "./runtimes";
 import { registerConsole } from "./console/module";
 import { registerFiles } from "./files/module";
+import { registerCodeServer } from "./codeserver/module";
 import { registerGame } from "./game";
 
 /**
@@ -11,4 +12,4 @@ import { registerGame } from "./game";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerGame];
+export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame];

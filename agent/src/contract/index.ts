@@ -10,4 +10,5 @@ export * from "./events";
 export * from "./runtimes";
 export * from "./console";
 export * from "./files";
+export * from "./codeserver";
 export * from "./game";

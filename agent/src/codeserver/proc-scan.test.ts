@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { descendants, isCodeServerFor, parseCmdline, parseStat, pickMain, procState, processTable, type ProcInfo } from "./proc-scan";
+
+const dir = "/root/x/opt/zlh/services/code-server";
+const argv = (port: number, style: "split" | "eq" = "split") => [
+  `${dir}/node/bin/node`,
+  `${dir}/lib/node_modules/code-server/out/node/entry.js`,
+  ...(style === "split" ? ["--bind-addr", `0.0.0.0:${port}`] : [`--bind-addr=127.0.0.1:${port}`]),
+  "--auth",
+  "none",
+];
+
+describe("proc scan policy", () => {
+  it("parses cmdline and stat (comm with spaces and parentheses)", () => {
+    expect(parseCmdline(Buffer.from("node\0a b\0--x\0"))).toEqual(["node", "a b", "--x"]);
+    expect(parseStat("123 (we ird) (name)) S 45 123 123 0 -1")).toEqual({ ppid: 45, pgid: 123 });
+    expect(parseStat("garbage")).toBeNull();
+    expect(procState("123 (a) b) Z 1 1")).toBe("Z");
+    expect(procState("nothing")).toBeNull();
+  });
+
+  it("matches our install dir and port only", () => {
+    expect(isCodeServerFor(argv(6000), dir, 6000)).toBe(true);
+    expect(isCodeServerFor(argv(6000, "eq"), dir, 6000)).toBe(true);
+    expect(isCodeServerFor(argv(6001), dir, 6000)).toBe(false);
+    expect(isCodeServerFor(argv(16000), dir, 6000)).toBe(false);
+    expect(isCodeServerFor(argv(6000), "/other/code-server", 6000)).toBe(false);
+    expect(isCodeServerFor(argv(6000), `${dir}-old`, 6000)).toBe(false);
+    expect(isCodeServerFor(["vim", `${dir}/notes`, "--bind-addr"], dir, 6000)).toBe(false);
+  });
+
+  it("picks the group leader, else the topmost match", () => {
+    const p = (pid: number, ppid: number, pgid: number): ProcInfo => ({ pid, ppid, pgid, argv: [] });
+    expect(pickMain([p(20, 10, 10), p(10, 1, 10)])?.pid).toBe(10);
+    expect(pickMain([p(21, 20, 5), p(20, 1, 5)])?.pid).toBe(20);
+    expect(pickMain([])).toBeNull();
+  });
+
+  it("collects a process tree", () => {
+    const p = (pid: number, ppid: number): ProcInfo => ({ pid, ppid, pgid: 0, argv: [] });
+    const table = [p(1, 0), p(10, 1), p(11, 10), p(12, 11), p(13, 10), p(20, 1)];
+    expect(descendants(table, 10).sort()).toEqual([10, 11, 12, 13]);
+  });
+
+  it("reads the real process table (this process is in it)", async () => {
+    const table = await processTable();
+    const self = table.find((t) => t.pid === process.pid);
+    expect(self?.argv[0]).toBe(process.execPath);
+    expect(self?.ppid).toBe(process.ppid);
+  });
+});
