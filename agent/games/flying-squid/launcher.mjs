@@ -50,6 +50,26 @@ const serv = createMCServer({
   "max-entities": 100,
 });
 
+// flying-squid prints its ready line when the socket listens, which can be seconds before the world
+// and plugins are loaded (a saved world on a busy machine). Hold the line until plugins are ready, so
+// the agent's `running` means players can join.
+const info = serv.info;
+let readyLine = null;
+serv.info = (message) => {
+  if (!serv.pluginsReady && /^Server listening on port/.test(String(message))) {
+    readyLine = message;
+    return;
+  }
+  info(message);
+};
+serv.once("pluginsReady", () => {
+  if (readyLine) info(readyLine);
+  readyLine = null;
+});
+// flying-squid's own 5 s readiness timeout rejects unhandled on a slow start; like its app.js,
+// report and carry on instead of dying with a half-loaded world.
+process.on("unhandledRejection", (err) => console.log(`[zlh-launcher] unhandled rejection: ${err && err.stack ? err.stack : err}`));
+
 // Console commands may carry the in-game slash; flying-squid's own parser does not expect it.
 const handle = serv.handleCommand.bind(serv);
 serv.handleCommand = (line) => handle(String(line).trim().replace(/^\//, ""));

@@ -66,7 +66,7 @@ export type GameStatus = z.infer<typeof gameStatusSchema>;
 
 /** POST /game/start|stop|restart|kill answers 202 with this; 409 while another action holds the lock. */
 export const powerActionResponseSchema = z.object({ accepted: powerActionSchema, state: gamePhaseSchema });
-export const powerActionConflictSchema = z.object({ error: z.string(), action: powerActionSchema });
+export const powerActionConflictSchema = z.object({ error: z.string(), details: z.object({ action: powerActionSchema }).optional() });
 
 /** POST /game/command: one console line written to the game's stdin. */
 export const gameCommandSchema = z.object({ command: z.string().min(1).max(1000).regex(/^[^\r\n]*$/, "one line") }).strict();

@@ -93,7 +93,7 @@ describe.sequential("game supervision with a real flying-squid server", () => {
     expect(stop.status).toBe(202);
     const second = await post("/game/start");
     expect(second.status).toBe(409);
-    expect(await second.json()).toMatchObject({ error: "a stop is already in progress; try again when it has finished", action: "stop" });
+    expect(await second.json()).toEqual({ error: "a stop is already in progress; try again when it has finished", details: { action: "stop" } });
     await waitState(agent, "stopped");
     expect((await post("/game/stop")).status).toBe(409);
     expect((await post("/game/start")).status).toBe(202);
