@@ -9,6 +9,7 @@ import {
   promote,
   resolve,
   rollback,
+  runtimeOptions,
   storePath,
   validateCatalog,
 } from "./catalog-ops";
@@ -174,6 +175,23 @@ describe("promote, rollback and resolve", () => {
 });
 
 describe("helpers", () => {
+  it("lists runtimes for the dropdown with versions newest first and channel heads", () => {
+    let cat = publishAll("22.1.0", "24.1.0");
+    cat = addEntry(cat, entry("3.11.2", { name: "python", displayName: "Python 3.11.2", sha256: sha("d") }), ["stable"]).catalog;
+    cat = addEntry(cat, entry("1.0.0", { kind: "game", name: "squid", sha256: sha("e") }), ["stable"]).catalog;
+    expect(runtimeOptions(cat)).toEqual([
+      {
+        name: "node",
+        versions: [
+          { version: "24.1.0", displayName: undefined, channels: ["stable"] },
+          { version: "22.1.0", displayName: undefined, channels: [] },
+        ],
+        stable: "24.1.0",
+      },
+      { name: "python", versions: [{ version: "3.11.2", displayName: "Python 3.11.2", channels: ["stable"] }], stable: "3.11.2" },
+    ]);
+  });
+
   it("orders versions numerically with pre-releases first", () => {
     expect(["1.10.0", "1.2.0", "1.2.0-beta.1", "0.9.9"].sort(compareVersions)).toEqual(["0.9.9", "1.2.0-beta.1", "1.2.0", "1.10.0"]);
   });

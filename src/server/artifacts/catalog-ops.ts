@@ -244,3 +244,32 @@ export function storePath(e: Pick<ArtifactEntry, "kind" | "name" | "version">, f
 export function safeFileName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/.test(name) && !name.includes("..");
 }
+
+export type RuntimeOption = {
+  name: string;
+  /** Newest first. */
+  versions: { version: string; displayName?: string; channels: Channel[] }[];
+  stable?: string;
+  beta?: string;
+};
+
+/** The runtime dropdown: every runtime name with its versions and channel heads. */
+export function runtimeOptions(catalog: Catalog, arch: "x64" | "arm64" = "x64"): RuntimeOption[] {
+  const names = [...new Set(catalog.artifacts.filter((a) => a.kind === "runtime").map((a) => a.name))].sort();
+  return names.map((name) => {
+    const entries = catalog.artifacts.filter((a) => a.name === name && (a.arch === arch || a.arch === "any"));
+    const versions = [...new Set(entries.map((e) => e.version))].sort((a, b) => compareVersions(b, a));
+    const stable = channelHead(catalog, name, "stable");
+    const beta = channelHead(catalog, name, "beta");
+    return {
+      name,
+      versions: versions.map((version) => ({
+        version,
+        displayName: entries.find((e) => e.version === version)?.displayName,
+        channels: currentChannels(catalog, { name, version }),
+      })),
+      ...(stable ? { stable } : {}),
+      ...(beta ? { beta } : {}),
+    };
+  });
+}

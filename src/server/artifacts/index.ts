@@ -7,7 +7,7 @@ import { getCatalogPublicKey } from "./keys";
 import { CATALOG_FILE, SIGNATURE_FILE, readCatalog } from "./store";
 
 export { getCatalogPublicKey } from "./keys";
-export { resolve as resolveArtifact, currentChannels, versionsOf, CatalogError } from "./catalog-ops";
+export { resolve as resolveArtifact, runtimeOptions, currentChannels, versionsOf, CatalogError, type RuntimeOption } from "./catalog-ops";
 
 /**
  * The portal's view of the artifact server. Agents are given `artifactsBaseUrl()` and

@@ -39,7 +39,7 @@ const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 const CLI = path.join(PROJECT_ROOT, "scripts", "artifacts.ts");
 
 export function createArtifactSeedService(): Service {
-  const log = logger.child({ service: "artifact-seed" });
+  const log = logger.child({ component: "artifact-seed" });
   let child: ChildProcess | undefined;
   let exited: Promise<void> | undefined;
 
