@@ -1,4 +1,5 @@
 import { logger } from "./log/logger";
+import { rateLimitPrunerService } from "./ratelimit/pruner";
 import { artifactSeedService } from "./artifacts/seed";
 import { provisioningJobsService, provisioningReconcilerService } from "./provisioning/services";
 
@@ -8,7 +9,7 @@ import { provisioningJobsService, provisioningReconcilerService } from "./provis
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [artifactSeedService, provisioningJobsService, provisioningReconcilerService];
+export const services: Service[] = [rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {
