@@ -21,6 +21,18 @@ const schema = z.object({
     .default("localhost"),
   ZLH_PUBLIC_URL: z.url().optional(),
   ZLH_PROVIDER: z.enum(["local", "proxmox"]).default("local"),
+  // Provisioning (the proxmox values are required when ZLH_PROVIDER=proxmox; see .env.example).
+  ZLH_PROXMOX_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ZLH_PROXMOX_TOKEN_ID: z.string().regex(/^[^@!\s]+@[^!\s]+![^=\s]+$/, "must look like USER@REALM!TOKENID").optional(),
+  ZLH_PROXMOX_TOKEN_SECRET: z.string().min(1).optional(),
+  ZLH_PROXMOX_NODE: z.string().min(1).optional(),
+  ZLH_PROXMOX_TEMPLATE: z.string().min(1).optional(),
+  ZLH_PROXMOX_STORAGE: z.string().min(1).optional(),
+  ZLH_PROXMOX_BRIDGE: z.string().min(1).optional(),
+  ZLH_LOCAL_ISOLATION: z.enum(["bwrap", "unshare", "none"]).optional(),
+  ZLH_AGENT_START_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  ZLH_PROVISION_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  ZLH_PROVISION_DEADLINE_MS: z.coerce.number().int().positive().optional(),
   ZLH_ARTIFACTS_URL: z.url().optional(),
   // Behind a reverse proxy, "true" takes the client address from X-Forwarded-For (sign-in rate limits).
   ZLH_TRUST_PROXY: z.enum(["true", "false"]).default("false"),

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import PgBoss from "pg-boss";
 import { logger } from "../log/logger";
 import { recordEvent } from "./events";
@@ -40,6 +41,8 @@ export async function startJobs(opts: { connectionString?: string; concurrency?:
   const handler = (run: (id: string, ctx: JobContext) => Promise<unknown>) => async (jobs: PgBoss.JobWithMetadata<JobData>[]) => {
     for (const job of jobs) {
       const ac = new AbortController();
+      // Every agent call of a long job derives a timeout signal from this one.
+      setMaxListeners(0, ac.signal);
       state.inflight.add(ac);
       try {
         return await run(job.data.serverId, { signal: ac.signal, attempt: job.retryCount, finalAttempt: job.retryCount >= job.retryLimit, jobId: job.id });

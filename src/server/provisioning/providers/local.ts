@@ -204,7 +204,7 @@ export class LocalProvider implements Provider {
       await waitFor(() => pids.every((p) => !isAlive(p)), 2_000);
     }
     const left = containerPids(launcher, dir);
-    if (left.length) throw new Error(`processes of ${dir} survived SIGKILL: ${left.join(", ")}`);
+    if (left.length) throw new Error(`processes of ${dir} survived SIGKILL: ${left.map((p) => `${p} (${cmdline(p).slice(0, 3).join(" ")})`).join(", ")}`);
   }
 
   async gamePortOf(ref: string): Promise<number> {

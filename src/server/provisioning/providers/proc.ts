@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, readlinkSync } from "node:fs";
  * The host's process table through /proc: how the local provider finds everything a container
  * started (its session, its pid namespace, anything working inside its folder) to leave nothing behind.
  */
-export type ProcInfo = { pid: number; ppid: number; pgid: number; sid: number };
+export type ProcInfo = { pid: number; state: string; ppid: number; pgid: number; sid: number };
 
 /** Parses /proc/<pid>/stat; the command name may contain spaces and parentheses. */
 export function parseStat(stat: string): ProcInfo | null {
@@ -12,11 +12,12 @@ export function parseStat(stat: string): ProcInfo | null {
   if (close < 0) return null;
   const pid = Number.parseInt(stat, 10);
   const rest = stat.slice(close + 2).split(" ");
+  const state = rest[0] ?? "";
   const ppid = Number(rest[1]);
   const pgid = Number(rest[2]);
   const sid = Number(rest[3]);
   if (![pid, ppid, pgid, sid].every(Number.isInteger)) return null;
-  return { pid, ppid, pgid, sid };
+  return { pid, state, ppid, pgid, sid };
 }
 
 export function listPids(): number[] {
@@ -78,7 +79,8 @@ export function containerPids(launcherPid: number | null, dir: string): number[]
   const own = pidNamespace(process.pid);
   const found = new Set<number>();
   const namespaces = new Set<string>();
-  const all = listPids().filter((p) => p !== process.pid);
+  // Zombies are already dead (only waiting for their parent to reap them): nothing to kill.
+  const all = listPids().filter((p) => p !== process.pid && procInfo(p)?.state !== "Z");
   if (launcherPid) {
     for (const p of all) {
       const info = procInfo(p);

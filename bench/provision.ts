@@ -1,0 +1,126 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import { report } from "./_report";
+
+/**
+ * servers.create -> provisioningComplete for a dev server with a Node runtime on the local provider,
+ * median of 5, with the runtime download shown separately (the value excludes it). Fresh machine:
+ * its own temp data folder, embedded PostgreSQL, and an artifact store holding a Node runtime built
+ * from this machine's own node binary. Baseline: the raw download + extract of the same tarball.
+ */
+const RUNS = 5;
+const t0 = Date.now();
+const log = (msg: string) => process.stderr.write(`[provision] ${msg} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "zlh-bench-provision-"));
+delete process.env.DATABASE_URL;
+process.env.ZLH_DATA_DIR = dataDir;
+process.env.ZLH_SECRET_KEY = randomBytes(32).toString("hex");
+
+const { bootstrapDatabase } = await import("../src/server/db/bootstrap");
+const database = await bootstrapDatabase(dataDir);
+log("database ready");
+
+const { startTestArtifactServer } = await import("../test/support/artifact-server");
+const artifacts = await startTestArtifactServer();
+const nodeVersion = process.version.slice(1);
+const rtDir = mkdtempSync(path.join(os.tmpdir(), "zlh-bench-node-"));
+mkdirSync(path.join(rtDir, "bin"));
+copyFileSync(process.execPath, path.join(rtDir, "bin", "node"));
+const entry = await artifacts.publishDir(rtDir, {
+  kind: "runtime", name: "node", version: nodeVersion, displayName: "Node.js", bin: ["bin"],
+  verify: { command: "bin/node", args: ["--version"], expect: `v${nodeVersion}` },
+});
+rmSync(rtDir, { recursive: true, force: true });
+log(`node ${nodeVersion} runtime published (${(entry.size / 1e6).toFixed(1)} MB)`);
+process.env.ZLH_ARTIFACTS_URL = artifacts.url;
+process.env.ZLH_ARTIFACTS_PUBLIC_KEY = artifacts.publicKey;
+
+// Download time = from the agent's request for the tarball until the response has been sent.
+let download: { start: number; end?: number } | undefined;
+artifacts.intercept = (req, res) => {
+  if (req.url?.endsWith(".tar.gz")) {
+    const d = { start: Date.now() } as { start: number; end?: number };
+    download = d;
+    res.on("finish", () => (d.end = Date.now()));
+  }
+  return false;
+};
+
+// Baseline: the same tarball, downloaded and extracted by the system tar.
+const baseDir = mkdtempSync(path.join(os.tmpdir(), "zlh-bench-extract-"));
+const b0 = Date.now();
+const res = await fetch(new URL(entry.url, artifacts.url));
+const tar = spawn("tar", ["-xzf", "-", "-C", baseDir], { stdio: ["pipe", "ignore", "inherit"] });
+await pipeline(Readable.fromWeb(res.body as never), tar.stdin);
+await new Promise((r) => tar.once("exit", r));
+const baselineMs = Date.now() - b0;
+statSync(path.join(baseDir, "bin", "node"));
+rmSync(baseDir, { recursive: true, force: true });
+download = undefined;
+log(`baseline download+extract ${baselineMs} ms`);
+
+const { runtimeFromEnv, setProvisioningRuntime } = await import("../src/server/provisioning/runtime");
+const { startJobs, stopJobs } = await import("../src/server/provisioning/jobs");
+const { createCaller } = await import("../src/server/api/root");
+const { db, closeDb } = await import("../src/server/db/client");
+const { logger } = await import("../src/server/log/logger");
+setProvisioningRuntime(runtimeFromEnv());
+await startJobs({ concurrency: 1 });
+
+const totals: number[] = [];
+const downloads: number[] = [];
+const excl: number[] = [];
+try {
+  for (let i = 0; i < RUNS; i++) {
+    const u = await db.user.create({ data: { email: `bench-${i}-${randomBytes(4).toString("hex")}@bench.local`, passwordHash: "x" } });
+    const caller = createCaller({ db, session: { user: { id: u.id, email: u.email, name: null }, expires: new Date(Date.now() + 3600_000).toISOString() }, headers: new Headers(), ip: "bench", log: logger } as Parameters<typeof createCaller>[0]);
+    download = undefined;
+    const c0 = Date.now();
+    const created = await caller.servers.create({ kind: "dev", name: `bench ${i}`, runtimeId: "node", runtimeVersion: nodeVersion });
+    for (;;) {
+      const s = await caller.servers.status({ serverId: created.id });
+      if (s.server.status === "error") throw new Error(`provisioning failed: ${s.server.lastError}`);
+      if (s.server.status === "running" && s.agent?.provisioningComplete) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const total = Date.now() - c0;
+    const dl = download?.end ? download.end - download.start : 0;
+    totals.push(total);
+    downloads.push(dl);
+    excl.push(total - dl);
+    log(`run ${i + 1}: ${total} ms total, ${dl} ms download, ${total - dl} ms without it`);
+    await caller.servers.delete({ serverId: created.id });
+    for (;;) {
+      if ((await db.server.findUniqueOrThrow({ where: { id: created.id } })).status === "deleted") break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+} finally {
+  await stopJobs();
+  await closeDb();
+  await artifacts.close();
+  await database.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const value = median(excl);
+report({
+  bench: "provision",
+  value,
+  unit: "ms",
+  target: "median servers.create -> provisioningComplete excluding the download < 5000 ms",
+  pass: value < 5000,
+  medianTotalMs: median(totals),
+  medianDownloadMs: median(downloads),
+  baselineDownloadExtractMs: baselineMs,
+  runtimeMb: Math.round(entry.size / 1e5) / 10,
+  runs: excl,
+});
+process.exit(0);

@@ -1,0 +1,129 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A local fake of the Proxmox VE HTTP API (api2/json) for the LXC calls the proxmox provider makes,
+ * following the official shapes: `{"data": ...}` envelopes, form-encoded POST bodies, API-token
+ * auth (`Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET`), long operations answering a UPID
+ * whose status is polled at /nodes/{node}/tasks/{upid}/status (running -> stopped + exitstatus).
+ * `failNext` makes the next task of a type end with an error exitstatus, like a real failed task.
+ */
+export type FakeContainer = { vmid: number; status: "running" | "stopped"; config: Record<string, string>; ip: string };
+export type FakeTask = { upid: string; type: string; vmid: number; pollsLeft: number; exitstatus: string; apply: () => void };
+
+export type FakeProxmox = {
+  url: string;
+  tokenId: string;
+  tokenSecret: string;
+  node: string;
+  containers: Map<number, FakeContainer>;
+  tasks: Map<string, FakeTask>;
+  requests: { method: string; path: string; body: Record<string, string>; auth: string | undefined }[];
+  /** The next task of this type (vzcreate, vzstart, vzshutdown, vzstop, vzdestroy) fails with this message. */
+  failNext: Map<string, string>;
+  /** Interfaces answer without an address this many times after a start (DHCP is slow). */
+  ipDelayPolls: number;
+  close(): Promise<void>;
+};
+
+export async function startFakeProxmox(opts: { node?: string; tokenId?: string; tokenSecret?: string } = {}): Promise<FakeProxmox> {
+  const node = opts.node ?? "pve";
+  const tokenId = opts.tokenId ?? "zlh@pve!portal";
+  const tokenSecret = opts.tokenSecret ?? "4f2c1a8e-0000-4000-8000-000000000001";
+  let taskSeq = 0;
+  const ipPolls = new Map<number, number>();
+  const fake: FakeProxmox = {
+    url: "",
+    tokenId,
+    tokenSecret,
+    node,
+    containers: new Map(),
+    tasks: new Map(),
+    requests: [],
+    failNext: new Map(),
+    ipDelayPolls: 1,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+
+  const newTask = (type: string, vmid: number, apply: () => void): string => {
+    const upid = `UPID:${node}:${(0x1000 + ++taskSeq).toString(16).toUpperCase().padStart(8, "0")}:0000ABCD:${Math.floor(Date.now() / 1000).toString(16).toUpperCase()}:${type}:${vmid}:${tokenId}:`;
+    const failure = fake.failNext.get(type);
+    if (failure) fake.failNext.delete(type);
+    fake.tasks.set(upid, { upid, type, vmid, pollsLeft: 2, exitstatus: failure ?? "OK", apply: failure ? () => {} : apply });
+    return upid;
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const url = new URL(req.url ?? "/", "http://x");
+    const form = Object.fromEntries(new URLSearchParams(req.method === "GET" || req.method === "DELETE" ? url.search : Buffer.concat(chunks).toString()));
+    fake.requests.push({ method: req.method!, path: url.pathname, body: form, auth: req.headers.authorization });
+    const send = (status: number, data: unknown, message?: string) => {
+      res.statusMessage = message ?? (status === 200 ? "OK" : "error");
+      res.writeHead(status, { "content-type": "application/json;charset=UTF-8" });
+      res.end(JSON.stringify(status === 200 ? { data } : { data: null, ...(message ? { message } : {}) }));
+    };
+    if (req.headers.authorization !== `PVEAPIToken=${tokenId}=${tokenSecret}`) return send(401, null, "authentication failure");
+    const p = url.pathname.replace(/^\/api2\/json/, "");
+    let m: RegExpExecArray | null;
+
+    if (req.method === "GET" && p === "/cluster/nextid") {
+      if (form.vmid) {
+        const id = Number(form.vmid);
+        return fake.containers.has(id) ? send(400, null, `VM ${id} already exists`) : send(200, String(id));
+      }
+      let id = 100;
+      while (fake.containers.has(id)) id++;
+      return send(200, String(id));
+    }
+    if ((m = /^\/nodes\/([^/]+)\/tasks\/([^/]+)\/status$/.exec(p)) && req.method === "GET") {
+      const t = fake.tasks.get(decodeURIComponent(m[2]!));
+      if (!t) return send(500, null, "no such task");
+      if (t.pollsLeft-- > 0) return send(200, { status: "running", type: t.type, id: String(t.vmid), upid: t.upid, node });
+      t.apply();
+      t.apply = () => {};
+      return send(200, { status: "stopped", exitstatus: t.exitstatus, type: t.type, id: String(t.vmid), upid: t.upid, node });
+    }
+    if ((m = /^\/nodes\/([^/]+)\/lxc$/.exec(p)) && req.method === "POST") {
+      const vmid = Number(form.vmid);
+      for (const k of ["vmid", "ostemplate"]) if (!form[k]) return send(400, null, `Parameter verification failed. ${k}: property is missing and it is not optional`);
+      if (fake.containers.has(vmid)) return send(500, null, `CT ${vmid} already exists on node '${node}'`);
+      return send(200, newTask("vzcreate", vmid, () => fake.containers.set(vmid, { vmid, status: "stopped", config: form, ip: `10.20.0.${vmid % 250}` })));
+    }
+    if ((m = /^\/nodes\/([^/]+)\/lxc\/(\d+)(\/.*)?$/.exec(p))) {
+      const vmid = Number(m[2]);
+      const rest = m[3] ?? "";
+      const ct = fake.containers.get(vmid);
+      if (!ct) return send(500, null, `Configuration file 'nodes/${node}/lxc/${vmid}.conf' does not exist`);
+      if (req.method === "GET" && rest === "/status/current") return send(200, { status: ct.status, vmid, name: ct.config.hostname, maxmem: Number(ct.config.memory) * 1024 * 1024 });
+      if (req.method === "GET" && rest === "/interfaces") {
+        const polls = ipPolls.get(vmid) ?? 0;
+        ipPolls.set(vmid, polls + 1);
+        if (ct.status !== "running") return send(500, null, `CT ${vmid} not running`);
+        const lo = { name: "lo", hwaddr: "00:00:00:00:00:00", inet: "127.0.0.1/8", inet6: "::1/128" };
+        if (polls < fake.ipDelayPolls) return send(200, [lo, { name: "eth0", hwaddr: "bc:24:11:00:00:01" }]);
+        return send(200, [lo, { name: "eth0", hwaddr: "bc:24:11:00:00:01", inet: `${ct.ip}/24` }]);
+      }
+      if (req.method === "POST" && rest === "/status/start") {
+        if (ct.status === "running") return send(500, null, `CT ${vmid} already running`);
+        ipPolls.set(vmid, 0);
+        return send(200, newTask("vzstart", vmid, () => (ct.status = "running")));
+      }
+      if (req.method === "POST" && (rest === "/status/shutdown" || rest === "/status/stop")) {
+        return send(200, newTask(rest.endsWith("shutdown") ? "vzshutdown" : "vzstop", vmid, () => (ct.status = "stopped")));
+      }
+      if (req.method === "DELETE" && rest === "") {
+        if (ct.status === "running") return send(500, null, `CT ${vmid} is running - destroy failed`);
+        return send(200, newTask("vzdestroy", vmid, () => fake.containers.delete(vmid)));
+      }
+    }
+    send(501, null, `Method '${req.method} ${p}' not implemented`);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return fake;
+}

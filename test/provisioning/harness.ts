@@ -1,0 +1,89 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createCaller } from "../../src/server/api/root";
+import { db } from "../../src/server/db/client";
+import { logger } from "../../src/server/log/logger";
+import { startJobs, stopJobs } from "../../src/server/provisioning/jobs";
+import { LocalProvider } from "../../src/server/provisioning/providers/local";
+import { runtimeFromEnv, setProvisioningRuntime, provisioningRuntime } from "../../src/server/provisioning/runtime";
+import { startTestArtifactServer, type TestArtifactServer } from "../support/artifact-server";
+
+/**
+ * The provisioning test bed: a temp data folder, a signed test artifact store with a small runtime,
+ * the real local provider, the real pg-boss jobs, and tRPC callers for signed-in users.
+ */
+export type Harness = {
+  dataDir: string;
+  artifacts: TestArtifactServer;
+  provider: LocalProvider;
+  user(): Promise<{ id: string; caller: ReturnType<typeof createCaller> }>;
+  close(): Promise<void>;
+};
+
+/** A tiny runtime: bin/<name> prints "<name> v<version>", plus a payload file. */
+export function tinyRuntimeDir(name: string, version: string): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), "zlh-prov-rt-"));
+  mkdirSync(path.join(d, "bin"));
+  writeFileSync(path.join(d, "bin", name), `#!/bin/sh\necho "${name} v${version}"\n`);
+  chmodSync(path.join(d, "bin", name), 0o755);
+  writeFileSync(path.join(d, "payload.bin"), Buffer.alloc(64 * 1024, 7));
+  return d;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "zlh-prov-data-"));
+  const artifacts = await startTestArtifactServer();
+  const rt = tinyRuntimeDir("node", "20.20.2");
+  await artifacts.publishDir(rt, { kind: "runtime", name: "node", version: "20.20.2", bin: ["bin"], verify: { command: "bin/node", args: ["--version"], expect: "v20.20.2" } });
+  rmSync(rt, { recursive: true, force: true });
+  process.env.ZLH_DATA_DIR = dataDir;
+  process.env.ZLH_SECRET_KEY ??= randomBytes(32).toString("hex");
+  process.env.ZLH_ARTIFACTS_URL = artifacts.url;
+  process.env.ZLH_ARTIFACTS_PUBLIC_KEY = artifacts.publicKey;
+  process.env.ZLH_AGENT_START_TIMEOUT_MS ??= "60000";
+  setProvisioningRuntime(runtimeFromEnv());
+  await startJobs({ concurrency: 2 });
+  const provider = provisioningRuntime().provider as LocalProvider;
+  return {
+    dataDir,
+    artifacts,
+    provider,
+    async user() {
+      const u = await db.user.create({ data: { email: `u-${randomBytes(6).toString("hex")}@test.local`, passwordHash: "x" } });
+      const caller = createCaller({
+        db,
+        session: { user: { id: u.id, email: u.email, name: null }, expires: new Date(Date.now() + 3600_000).toISOString() },
+        headers: new Headers(),
+        ip: "test",
+        log: logger,
+      } as Parameters<typeof createCaller>[0]);
+      return { id: u.id, caller };
+    },
+    async close() {
+      await stopJobs();
+      // Nothing outlives the tests: every container this data folder holds is destroyed.
+      const servers = await db.server.findMany({ where: { providerRef: { not: null } } });
+      for (const s of servers) if (s.providerRef?.includes(dataDir)) await provider.destroy(s.providerRef).catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
+      await artifacts.close();
+      setProvisioningRuntime(undefined);
+    },
+  };
+}
+
+export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
