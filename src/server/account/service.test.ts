@@ -73,10 +73,14 @@ describe("account service (real PostgreSQL)", () => {
   }, 120_000);
 
   it("does not count successful sign-ins against the limits", async () => {
+    const who = email();
     const ip = address();
+    await signUp(db, { email: who, password });
     for (let i = 0; i < signInPolicies.account.limit + 1; i++) {
-      await verifyCredentials(db, { email: existing, password }, { address: ip });
+      expect((await verifyCredentials(db, { email: who, password }, { address: ip })).email).toBe(who);
     }
+    const buckets = await db.rateLimitBucket.findMany({ where: { key: { in: [`signin:account:${who}`, `signin:address:${ip}`] } } });
+    expect(buckets.map((b) => b.count)).toEqual([0, 0]);
   }, 120_000);
 
   it("changes the password only with the right current one", async () => {
