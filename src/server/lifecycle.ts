@@ -2,6 +2,8 @@ import { logger } from "./log/logger";
 import { rateLimitPrunerService } from "./ratelimit/pruner";
 import { artifactSeedService } from "./artifacts/seed";
 import { provisioningJobsService, provisioningReconcilerService } from "./provisioning/services";
+import { billingGraceService } from "./billing/grace-job";
+import { stopServerAsSystem } from "./provisioning/service";
 
 /**
  * Background services of the portal process (job workers, reconcilers). Started by server.ts after
@@ -9,7 +11,7 @@ import { provisioningJobsService, provisioningReconcilerService } from "./provis
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService];
+export const services: Service[] = [rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, billingGraceService(stopServerAsSystem)];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {

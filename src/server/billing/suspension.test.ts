@@ -1,4 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../../test/db";
@@ -6,9 +9,14 @@ import { serverRow, startBillingHarness } from "../../../test/billing/harness";
 
 /**
  * Payment failed -> grace -> suspended -> paid -> resumed, with the Stripe fake, the real webhook
- * route and PostgreSQL. Time is passed in (the check is a function of the subscription and now).
+ * route, provisioning's real suspension lever (stopServerAsSystem) and PostgreSQL. Time is passed in
+ * (the check is a function of the subscription and now). The servers here have no container, so the
+ * lever's stop is a state change; provisioning's own tests stop real containers.
  */
 useTestDatabase();
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "zlh-billing-"));
+process.env.ZLH_DATA_DIR = dataDir;
+process.env.ZLH_SECRET_KEY ??= randomBytes(32).toString("hex");
 const harness = await startBillingHarness({ graceDays: 7 });
 const { fake } = harness;
 const { db, closeDb } = await import("../db/client");
@@ -16,9 +24,11 @@ const { billingConfig } = await import("./config");
 const { createCheckoutSession, billingOverview } = await import("./service");
 const { planFor, assertCanStartServer } = await import("./entitlements");
 const { reconcileSuspensions } = await import("./suspension");
+const { stopServerAsSystem } = await import("../provisioning/service");
 afterAll(async () => {
   await harness.stop();
   await closeDb();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -48,6 +58,8 @@ async function deliverNew(from: number) {
   for (const e of fake.events.slice(from)) expect(await fake.deliver(e.id)).toBe(200);
 }
 
+const suspendedCount = (userId: string) => db.server.count({ where: { userId, suspendedReason: { not: null } } });
+
 async function startRefusal(serverId: string): Promise<string | null> {
   const server = await db.server.findUniqueOrThrow({ where: { id: serverId } });
   return assertCanStartServer(server).then(
@@ -72,9 +84,9 @@ describe("payment failed -> grace -> suspended -> paid -> resumed", () => {
     expect(failedAt).toBeInstanceOf(Date);
 
     // Inside the grace period: nothing is suspended and the paid plan holds.
-    const stopper = recordingStopper();
     const inGrace = new Date(failedAt.getTime() + 6 * DAY);
-    expect(await reconcileSuspensions(config, stopper.stop, inGrace)).toEqual({ suspended: 0, stopped: 0, lifted: 0, stopFailures: 0 });
+    await reconcileSuspensions(config, stopServerAsSystem, inGrace);
+    expect(await suspendedCount(user.id)).toBe(0);
     expect(await planFor(user.id, inGrace)).toBe("pro");
     const graceView = await billingOverview(user.id, inGrace);
     expect(graceView).toMatchObject({ state: "grace", plan: "pro", subscription: { status: "past_due", latestInvoiceStatus: "open" } });
@@ -82,9 +94,15 @@ describe("payment failed -> grace -> suspended -> paid -> resumed", () => {
 
     // The grace period is over: every server is suspended, the live ones are stopped.
     const after = new Date(failedAt.getTime() + 7 * DAY + 1000);
-    expect(await reconcileSuspensions(config, stopper.stop, after)).toEqual({ suspended: 3, stopped: 2, lifted: 0, stopFailures: 0 });
-    expect(stopper.calls.map((c) => c.serverId).sort()).toEqual([running.id, starting.id].sort());
-    expect(stopper.calls[0]!.reason).toMatch(/^Billing: a payment failed and the grace period ended/);
+    // (The test database is shared: other users' servers may be counted in the totals too.)
+    const result = await reconcileSuspensions(config, stopServerAsSystem, after);
+    expect(result.suspended).toBeGreaterThanOrEqual(3);
+    expect(result.stopped).toBeGreaterThanOrEqual(2);
+    expect(await suspendedCount(user.id)).toBe(3);
+    const states = await db.server.findMany({ where: { userId: user.id }, select: { status: true, suspendedReason: true } });
+    expect(states.map((s) => s.status)).toEqual(["stopped", "stopped", "stopped"]);
+    for (const s of states) expect(s.suspendedReason).toMatch(/^Billing: a payment failed and the grace period ended/);
+    expect(await db.serverEvent.count({ where: { serverId: running.id, message: { startsWith: "Suspended: Billing:" } } })).toBe(1);
     for (const s of [running, starting, stopped]) expect(await startRefusal(s.id)).toMatch(/suspended: Billing: .*\/billing/);
     expect(await planFor(user.id, after)).toBe("free");
     const lapsedView = await billingOverview(user.id, after);
@@ -93,13 +111,17 @@ describe("payment failed -> grace -> suspended -> paid -> resumed", () => {
     expect(lapsedView.suspendedServers[0]!.reason).toContain("grace period ended");
 
     // Running the check again changes nothing.
-    expect(await reconcileSuspensions(config, stopper.stop, after)).toEqual({ suspended: 0, stopped: 0, lifted: 0, stopFailures: 0 });
+    const eventsBefore = await db.serverEvent.count({ where: { server: { userId: user.id } } });
+    await reconcileSuspensions(config, stopServerAsSystem, after);
+    expect(await db.serverEvent.count({ where: { server: { userId: user.id } } })).toBe(eventsBefore);
+    expect(await suspendedCount(user.id)).toBe(3);
 
     // The customer pays: the webhook lifts the suspension in the same transaction.
     from = fake.events.length;
     fake.payLatestInvoice(subscriptionId);
     await deliverNew(from);
     for (const s of [running, starting, stopped]) expect(await startRefusal(s.id)).toBeNull();
+    expect(await db.serverEvent.count({ where: { serverId: running.id, message: "Suspension lifted: payment received" } })).toBe(1);
     expect(await planFor(user.id, after)).toBe("pro");
     expect(await billingOverview(user.id, after)).toMatchObject({ state: "active", suspendedServers: [] });
   });

@@ -4,7 +4,8 @@ import { db } from "../db/client";
 import type { Prisma } from "../../generated/prisma/client";
 import { logger } from "../log/logger";
 import { billingConfig, type BillingConfig } from "./config";
-import { BILLING_SUSPENSION_PREFIX, shouldSuspend, standingOf } from "./standing";
+import { shouldSuspend, standingOf } from "./standing";
+import { liftBillingSuspensions } from "./suspension";
 import { stripeClient } from "./stripe-client";
 import { customerIdOf, rowFromStripe, shouldReplace, stripeSubscriptionSchema, type StripeSubscriptionState } from "./subscription-sync";
 
@@ -167,12 +168,7 @@ async function applySubscription(
   }
   const row = rowFromStripe(sub, config, existing, target.failureSeenAt);
   await tx.subscription.upsert({ where: { userId: user.id }, create: { userId: user.id, ...row }, update: row });
-  if (!shouldSuspend(standingOf(row, now, config.graceDays))) {
-    // Payment lifts billing's own suspensions (other reasons stay).
-    await tx.server.updateMany({
-      where: { userId: user.id, suspendedReason: { startsWith: BILLING_SUSPENSION_PREFIX } },
-      data: { suspendedReason: null },
-    });
-  }
+  // Payment lifts billing's own suspensions, in this same transaction (other reasons stay).
+  if (!shouldSuspend(standingOf(row, now, config.graceDays))) await liftBillingSuspensions(tx, { userId: user.id }, "Suspension lifted: payment received");
   return "applied";
 }
