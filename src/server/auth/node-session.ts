@@ -1,0 +1,35 @@
+import type { IncomingMessage } from "node:http";
+import { getToken } from "next-auth/jwt";
+import type { SessionUser } from "./session";
+
+/**
+ * The signed-in user of a raw Node request, for routes the custom server handles itself
+ * (WebSocket upgrades, proxies): it reads and verifies next-auth's session cookie. Pages, route
+ * handlers and tRPC use getSession() from ./session instead.
+ */
+export async function sessionUserFromRequest(req: Pick<IncomingMessage, "headers">): Promise<SessionUser | null> {
+  const secret = process.env.NEXTAUTH_SECRET;
+  if (!secret) return null;
+  const token = await getToken({
+    req: { cookies: parseCookies(req.headers.cookie), headers: req.headers } as unknown as Parameters<typeof getToken>[0]["req"],
+    secret,
+  });
+  if (!token?.sub || typeof token.email !== "string") return null;
+  return { id: token.sub, email: token.email };
+}
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? "").split(";").map((p) => p.trim())) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq);
+    const raw = part.slice(eq + 1);
+    try {
+      out[name] = decodeURIComponent(raw);
+    } catch {
+      out[name] = raw;
+    }
+  }
+  return out;
+}
