@@ -41,7 +41,8 @@ const serv = createMCServer({
   difficulty: 1,
   worldFolder: path.join(here, "world"),
   generation: { name: "diamond_square", options: { worldHeight: 80 } },
-  kickTimeout: 10000,
+  // Generous keep-alive: a player on a slow link (or a busy host) is not kicked after 10 s.
+  kickTimeout: 30000,
   plugins,
   modpe: false,
   "view-distance": s.viewDistance ?? 6,

@@ -60,7 +60,7 @@ export async function startGameAgent(server: TestArtifactServer, extraArgs: stri
 /** A mineflayer bot that has spawned in the world. */
 export function joinBot(port: number, username: string, timeoutMs = 60_000): Promise<Bot> {
   return new Promise((resolve, reject) => {
-    const bot = createBot({ host: "127.0.0.1", port, username, auth: "offline", version: MC_VERSION, hideErrors: true, checkTimeoutInterval: 120_000 });
+    const bot = createBot({ host: "127.0.0.1", port, username, auth: "offline", version: MC_VERSION, hideErrors: true, checkTimeoutInterval: 120_000, viewDistance: "tiny", physicsEnabled: false });
     const t = setTimeout(() => {
       bot.end();
       reject(new Error(`${username} did not spawn within ${timeoutMs} ms`));
