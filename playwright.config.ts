@@ -1,4 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 
 /**
  * End-to-end tests against the real custom server (server.ts, production build). Run them through
@@ -8,6 +10,20 @@ import { defineConfig, devices } from "@playwright/test";
 const port = process.env.E2E_PORT;
 if (!port) throw new Error("Run the e2e suite with `node scripts/e2e.mjs [playwright args]`: it sets E2E_PORT and friends.");
 const baseURL = `http://localhost:${port}`;
+
+// Billing: the local Stripe fake (test/fakes/stripe) runs as a second web server and the portal's
+// Stripe SDK points at it. Chosen once here; workers inherit the values through the environment.
+process.env.E2E_STRIPE_PORT ??= execFileSync(
+  process.execPath,
+  ["-e", "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"],
+  { encoding: "utf8" },
+);
+process.env.E2E_STRIPE_WEBHOOK_SECRET ??= `whsec_e2e_${randomBytes(16).toString("hex")}`;
+const stripe = {
+  port: process.env.E2E_STRIPE_PORT,
+  secretKey: "sk_test_e2e_zerolaghub",
+  webhookSecret: process.env.E2E_STRIPE_WEBHOOK_SECRET,
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -40,7 +56,8 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: {
+  webServer: [
+    {
     command: "node --import tsx server.ts",
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
@@ -57,6 +74,26 @@ export default defineConfig({
       NEXTAUTH_SECRET: process.env.E2E_NEXTAUTH_SECRET ?? "",
       ZLH_SECRET_KEY: process.env.E2E_SECRET_KEY ?? "",
       LOG_LEVEL: "warn",
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+      STRIPE_PRICE_STARTER: "price_fake_starter",
+      STRIPE_PRICE_PRO: "price_fake_pro",
+      STRIPE_API_BASE: `http://127.0.0.1:${stripe.port}`,
     },
-  },
+    },
+    {
+      command: "node --import tsx test/fakes/stripe/main.ts",
+      url: `http://127.0.0.1:${stripe.port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        FAKE_STRIPE_PORT: stripe.port,
+        FAKE_STRIPE_SECRET_KEY: stripe.secretKey,
+        FAKE_STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+        FAKE_STRIPE_WEBHOOK_URL: `${baseURL}/api/stripe/webhook`,
+      },
+    },
+  ],
 });
