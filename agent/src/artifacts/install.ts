@@ -212,7 +212,7 @@ export async function installArchive(ctx: AgentContext, art: ResolvedArtifact, t
       tar.once("error", () => undefined);
       const bytes = installMetrics(ctx.metrics).bytes;
       try {
-        await pipeline([source, verify, ...(gzip ? [createGunzip()] : []), vet, tarSink(tar.stdin, reader)], { signal: p.signal });
+        await pipeline([source, verify, ...(gzip ? [createGunzip({ chunkSize: 256 * 1024 })] : []), vet, tarSink(tar.stdin, reader)], { signal: p.signal });
       } catch (err) {
         if (tar.exitCode === null) tar.kill("SIGKILL");
         const code = await exited;
