@@ -5,10 +5,23 @@ import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(root);
+
+// One e2e run per checkout at a time: two would rebuild .next under each other.
+if (process.env.ZLH_E2E_LOCKED !== "1" && !spawnSync("flock", ["--version"]).error) {
+  const lock = path.join(os.tmpdir(), `zlh-e2e-${createHash("sha256").update(root).digest("hex").slice(0, 12)}.lock`);
+  const free = spawnSync("flock", ["-n", lock, "true"]).status === 0;
+  if (!free) console.log("e2e: another e2e run is using this checkout; waiting for it to finish…");
+  const r = spawnSync("flock", [lock, process.execPath, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, ZLH_E2E_LOCKED: "1" },
+  });
+  process.exit(r.status ?? 1);
+}
 
 // 1. Chromium from Debian (Playwright's own download does not work offline).
 const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -35,7 +48,7 @@ function hashInputs() {
     const st = statSync(p);
     if (st.isDirectory()) {
       for (const name of readdirSync(p).sort()) walk(path.join(p, name));
-    } else {
+    } else if (!/\.test\.tsx?$/.test(p)) {
       h.update(p).update("\0").update(readFileSync(p)).update("\0");
     }
   };
