@@ -112,8 +112,16 @@ describe("dev console over WebSocket (real PTY, real agent)", () => {
     const pid = Number(m[1]);
     a.ws.close();
     await a.closed;
-    const listed = (await (await agent.fetch("/console/sessions")).json()) as { sessions: { name: string; expiresAt?: string }[] };
-    expect(listed.sessions.find((s) => s.name === "grace")?.expiresAt).toBeDefined();
+    // The countdown shows in the listing once the agent has seen the viewer leave.
+    let expiresAt: string | undefined;
+    const seenCountdown = async () => {
+      const listed = (await (await agent.fetch("/console/sessions")).json()) as { sessions: { name: string; expiresAt?: string }[] };
+      expiresAt = listed.sessions.find((s) => s.name === "grace")?.expiresAt;
+      return expiresAt !== undefined || !listed.sessions.some((s) => s.name === "grace");
+    };
+    const deadline = Date.now() + 10_000;
+    while (!(await seenCountdown()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(await seenCountdown()).toBe(true);
     await until(
       () => {
         try {
@@ -142,6 +150,28 @@ describe("dev console over WebSocket (real PTY, real agent)", () => {
     const closed = await v.closed;
     expect(closed.code).toBe(consoleCloseCodes.exited);
     expect(closed.reason).toBe("exit 3");
+  });
+
+  it("ends its shells when the agent stops (nothing outlives it)", async () => {
+    const v = await connect(agent, "?session=survivor");
+    v.ws.send("trap '' HUP; echo pid=$$\r");
+    const pid = Number((await v.waitFor(/pid=(\d+)/))[1]);
+    await agent.restart();
+    expect(await v.closed).toMatchObject({ code: consoleCloseCodes.goingAway });
+    await until(
+      () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      20_000,
+      "the shell to be gone",
+    );
+    const list = (await (await agent.fetch("/console/sessions")).json()) as { sessions: unknown[] };
+    expect(list.sessions).toEqual([]);
   });
 
   it("refuses a malformed session name", async () => {

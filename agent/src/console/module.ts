@@ -4,7 +4,7 @@ import type { AgentContext } from "../context";
 import { consoleCloseCodes, consoleConnectQuerySchema, type ConsoleSessionInfo } from "../contract/console";
 import { notFound } from "../http/errors";
 import { devEnvironment } from "../devenv";
-import { defaultShell, spawnPtySource } from "./pty-source";
+import { defaultShell, spawnPtySource, type PtySource } from "./pty-source";
 import { ConsoleSession } from "./session";
 
 const MAX_SESSIONS = 8;
@@ -16,7 +16,7 @@ const MAX_VIEWERS_PER_SESSION = 16;
  * workspace when none runs. GET /console/sessions lists them; DELETE /console/sessions/:name ends one.
  */
 export function registerConsole(ctx: AgentContext): void {
-  const sessions = new Map<string, { session: ConsoleSession; pid: number }>();
+  const sessions = new Map<string, { session: ConsoleSession; pid: number; source: PtySource }>();
   const graceMs = ctx.config.consoleGraceSeconds * 1000;
 
   new Gauge({
@@ -61,7 +61,7 @@ export function registerConsole(ctx: AgentContext): void {
         if (sessions.get(name)?.session === session) sessions.delete(name);
       },
     });
-    sessions.set(name, { session, pid: source.pid });
+    sessions.set(name, { session, pid: source.pid, source });
     ctx.log.info({ session: name, pid: source.pid, user: asDev ? dev.user.name : "agent" }, "console session started");
     return session;
   };
@@ -114,7 +114,14 @@ export function registerConsole(ctx: AgentContext): void {
     send(200, { ok: true });
   });
 
-  ctx.onShutdown(() => {
-    for (const { session } of sessions.values()) session.close(consoleCloseCodes.goingAway, "agent shutting down");
+  // Shells must not outlive the agent: hang up, wait briefly, then kill what is left.
+  ctx.onShutdown(async () => {
+    const open = [...sessions.values()];
+    for (const { session } of open) session.close(consoleCloseCodes.goingAway, "agent shutting down");
+    const waited = await Promise.race([
+      Promise.all(open.map((s) => s.source.exited)).then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), 2500)),
+    ]);
+    if (!waited) for (const { source } of open) source.kill();
   });
 }

@@ -13,7 +13,15 @@ export type PtySpawnOptions = {
   shell?: string;
 };
 
-export type PtySource = ConsoleSource & { pid: number };
+export type PtySource = ConsoleSource & {
+  pid: number;
+  /** Resolves when the shell has exited. */
+  exited: Promise<void>;
+  /** SIGKILL to the shell's process group (after close() when it must go now). */
+  kill(): void;
+};
+
+const HANGUP_GRACE_MS = 2000;
 
 /** The login shell: bash when present, else sh. */
 export function defaultShell(): string {
@@ -34,11 +42,24 @@ export function spawnPtySource(opts: PtySpawnOptions): PtySource {
     ...(opts.uid !== undefined && opts.gid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
   });
   let exited = false;
-  proc.onExit(() => {
-    exited = true;
-  });
+  const exitedPromise = new Promise<void>((resolve) =>
+    proc.onExit(() => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const killGroup = () => {
+    if (exited) return;
+    try {
+      process.kill(-proc.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
   return {
     pid: proc.pid,
+    exited: exitedPromise,
+    kill: killGroup,
     onData(listener) {
       // With encoding null node-pty hands out Buffers (its typings say string).
       const d = proc.onData((chunk: string | Buffer) => listener(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
@@ -64,16 +85,8 @@ export function spawnPtySource(opts: PtySpawnOptions): PtySource {
       } catch {
         proc.kill("SIGHUP");
       }
-      const t = setTimeout(() => {
-        if (!exited) {
-          try {
-            process.kill(-proc.pid, "SIGKILL");
-          } catch {
-            // already gone
-          }
-        }
-      }, 3000);
-      t.unref();
+      // A shell that ignores the hang-up (or a job that traps it) is killed shortly after.
+      setTimeout(killGroup, HANGUP_GRACE_MS).unref();
     },
   };
 }
