@@ -4,6 +4,7 @@ import { ZodError, z } from "zod";
 import { db } from "../db/client";
 import { getSession, type AppSession } from "../auth/session";
 import { logger } from "../log/logger";
+import { clientAddressFrom } from "../auth/request-context";
 
 /**
  * tRPC setup: the context carries the session, the database and the caller's address; procedures
@@ -11,7 +12,8 @@ import { logger } from "../log/logger";
  */
 export async function createTRPCContext(opts: { headers: Headers; session?: AppSession | null }) {
   const session = opts.session !== undefined ? opts.session : await getSession();
-  const ip = opts.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || opts.headers.get("x-real-ip") || "local";
+  // Stamped by the custom server from the socket (or a trusted proxy); a client cannot forge it.
+  const ip = clientAddressFrom(opts.headers);
   return { db, session, headers: opts.headers, ip, log: logger };
 }
 export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
