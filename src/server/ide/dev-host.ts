@@ -5,7 +5,7 @@ import type { IdeAccess } from "./access";
 import { parseDevHost } from "./host";
 import { sendIdePage, type IdePageKind } from "./pages";
 import type { Forwarder } from "./proxy";
-import { decodeIdeSession, encodeIdeSession, ideCookieName, ideSessionSetCookie, readCookie } from "./session-cookie";
+import { decodeIdeSession, encodeIdeSession, ideCookieName, ideSessionSetCookie, readCookie, type IdeSession } from "./session-cookie";
 import { consumeIdeToken, type JtiStore } from "./token";
 
 /**
@@ -45,9 +45,19 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
     sendIdePage(res, kind, link);
   }
 
-  function session(req: IncomingMessage, vmid: number) {
+  // Verified cookie values, so the burst of requests behind one IDE page load pays for one HMAC.
+  const verified = new Map<string, IdeSession>();
+  function session(req: IncomingMessage, vmid: number): IdeSession | null {
     const value = readCookie(req.headers.cookie, cookieName);
-    return value ? decodeIdeSession(deps.keys.session(), value, { vmid }) : null;
+    if (!value) return null;
+    const hit = verified.get(value);
+    if (hit) return hit.vmid === vmid && hit.expiresAt.getTime() > Date.now() ? hit : null;
+    const s = decodeIdeSession(deps.keys.session(), value, { vmid });
+    if (s) {
+      if (verified.size >= 10_000) verified.clear();
+      verified.set(value, s);
+    }
+    return s;
   }
 
   async function authenticate(req: IncomingMessage, res: ServerResponse, vmid: number): Promise<void> {

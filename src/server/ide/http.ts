@@ -1,13 +1,15 @@
 import { env } from "~/env";
+import type { HttpRoute, UpgradeRoute } from "../http/routes";
 import { clientAddress } from "../auth/request-context";
 import { db } from "../db/client";
 import { logger } from "../log/logger";
 import { portalUrl } from "./config";
-import { createHostRoutes } from "./dev-host";
+import { createHostRoutes, type ResolveAccess } from "./dev-host";
 import { ideKey } from "./keys";
 import { sendIdePage } from "./pages";
 import { createForwarder } from "./proxy";
 import { createAccessResolver, createJtiStore } from "./store";
+import type { JtiStore } from "./token";
 
 /**
  * The production host router, registered first in src/server/http/routes.ts. Built on first use so
@@ -21,7 +23,16 @@ export function isPortalOrIdeCookie(name: string): boolean {
   return name.includes("next-auth.") || name === "zlh_ide" || name === "__Host-zlh_ide";
 }
 
-function build() {
+function once<T>(f: () => T): () => T {
+  let v: T | undefined;
+  return () => (v ??= f());
+}
+
+/**
+ * The hosted IDE routes as production wires them. The proxy benchmark passes a fixed resolver and
+ * jti store to measure exactly this code without a database.
+ */
+export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiStore?: JtiStore } = {}) {
   const portal = portalUrl();
   const forwarder = createForwarder({
     clientAddress: (req) => clientAddress(req, env.ZLH_TRUST_PROXY === "true"),
@@ -36,13 +47,13 @@ function build() {
   return createHostRoutes({
     devDomain: env.ZLH_DEV_DOMAIN,
     portalUrl: portal,
-    keys: { token: () => ideKey("zlh/ide-token/v1"), session: () => ideKey("zlh/ide-session/v1") },
-    jtiStore: createJtiStore(db),
-    resolveAccess: createAccessResolver(db),
+    keys: { token: () => ideKey("zlh/ide-token/v1"), session: once(() => ideKey("zlh/ide-session/v1")) },
+    jtiStore: overrides.jtiStore ?? createJtiStore(db),
+    resolveAccess: overrides.resolveAccess ?? createAccessResolver(db),
     forwarder,
     log,
   });
 }
 
-export const ideHttpRoute = (...a: Parameters<ReturnType<typeof createHostRoutes>["http"]>) => (routes ??= build()).http(...a);
-export const ideUpgradeRoute = (...a: Parameters<ReturnType<typeof createHostRoutes>["upgrade"]>) => (routes ??= build()).upgrade(...a);
+export const ideHttpRoute: HttpRoute = (req, res) => (routes ??= createIdeRoutes()).http(req, res);
+export const ideUpgradeRoute: UpgradeRoute = (req, socket, head) => (routes ??= createIdeRoutes()).upgrade(req, socket, head);

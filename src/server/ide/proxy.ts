@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import net, { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 
 /**
@@ -86,22 +87,73 @@ export function upstreamHeaders(req: IncomingMessage, opts: Pick<ForwarderOption
   return out;
 }
 
-function responseHeaders(raw: string[], keepUpgrade: boolean): string[] {
+function responseHeaders(raw: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i]!.toLowerCase();
-    if (!keepUpgrade && DROP_RESPONSE.has(lower)) continue;
+    if (DROP_RESPONSE.has(lower)) continue;
     out.push(raw[i]!, raw[i + 1]!);
   }
   return out;
 }
 
-function rawHead(statusCode: number, statusMessage: string | undefined, headers: string[]): string {
-  let s = `HTTP/1.1 ${statusCode} ${statusMessage ?? ""}\r\n`;
+/** URL.hostname keeps the brackets of an IPv6 literal; sockets want the bare address. */
+function hostOf(target: URL): string {
+  const h = target.hostname;
+  return h.startsWith("[") ? h.slice(1, -1) : h;
+}
+
+/**
+ * Joins an upgraded client socket and upstream socket. Deliberately outside ws(): these listeners
+ * live as long as the connection, and closing over only the two sockets keeps the request objects
+ * collectable (memory per idle IDE session is what limits how many a portal can hold).
+ */
+function splice(a: Duplex, b: Socket, firstFromB: Buffer): void {
+  b.setTimeout(0);
+  if (a instanceof Socket) a.setNoDelay(true);
+  a.write(firstFromB);
+  const closeBoth = () => {
+    a.destroy();
+    b.destroy();
+  };
+  a.on("error", closeBoth);
+  b.on("error", closeBoth);
+  a.on("close", closeBoth);
+  b.on("close", closeBoth);
+  a.on("data", (d: Buffer) => {
+    if (!b.write(d)) a.pause();
+  });
+  b.on("data", (d: Buffer) => {
+    if (!a.write(d)) b.pause();
+  });
+  a.on("drain", () => b.resume());
+  b.on("drain", () => a.resume());
+  a.on("end", () => b.end());
+  b.on("end", () => a.end());
+}
+
+function relayThenClose(from: Socket, to: Duplex): void {
+  from.setTimeout(0);
+  const closeBoth = () => {
+    from.destroy();
+    to.destroy();
+  };
+  from.on("error", closeBoth);
+  to.on("error", closeBoth);
+  to.on("close", closeBoth);
+  from.on("end", () => to.end());
+  from.on("close", () => to.end());
+  from.pipe(to, { end: false });
+}
+
+/** The upstream request line and headers of an upgrade (values come from Node's parser or from us). */
+function requestHead(req: IncomingMessage, headers: string[]): string {
+  let s = `${req.method} ${req.url} HTTP/1.1\r\n`;
   for (let i = 0; i < headers.length; i += 2) s += `${headers[i]}: ${headers[i + 1]}\r\n`;
   return `${s}\r\n`;
 }
 
+const MAX_UPGRADE_RESPONSE_HEAD = 32 * 1024;
 const BODYLESS = new Set(["GET", "HEAD", "OPTIONS", "DELETE", "TRACE"]);
 
 export function createForwarder(options: ForwarderOptions): Forwarder {
@@ -109,13 +161,11 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   const upgradeTimeoutMs = options.upgradeTimeoutMs ?? 15_000;
   // LIFO reuse keeps a few warm sockets busy instead of spreading load over many idle ones.
   const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 256, maxFreeSockets: 64, scheduling: "lifo", timeout: httpIdleMs });
-  // Upgraded sockets leave their agent anyway; a separate one keeps them out of the HTTP pool's limits.
-  const upgradeAgent = new http.Agent({ keepAlive: false });
 
   function web(req: IncomingMessage, res: ServerResponse, target: URL): void {
     const upstream = http.request({
       agent,
-      host: target.hostname,
+      host: hostOf(target),
       port: target.port || 80,
       method: req.method,
       path: req.url,
@@ -125,7 +175,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     let answered = false;
     upstream.on("response", (up) => {
       answered = true;
-      res.writeHead(up.statusCode ?? 502, up.statusMessage, responseHeaders(up.rawHeaders, false));
+      res.writeHead(up.statusCode ?? 502, up.statusMessage, responseHeaders(up.rawHeaders));
       up.pipe(res);
       up.on("error", () => res.destroy());
     });
@@ -148,48 +198,59 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     socket.destroy();
   }
 
+  /**
+   * WebSocket upgrades go over a plain TCP connection with the request head written by hand and the
+   * upstream's answer relayed as is: no ClientRequest, parser or response object per connection,
+   * which halves what an idle IDE session costs in memory and allocation churn.
+   */
   function ws(req: IncomingMessage, socket: Duplex, head: Buffer, target: URL): void {
-    const upstream = http.request({
-      agent: upgradeAgent,
-      host: target.hostname,
-      port: target.port || 80,
-      method: req.method,
-      path: req.url,
-      headers: upstreamHeaders(req, options, true),
-      timeout: upgradeTimeoutMs,
-    });
-    const onClientError = () => upstream.destroy();
-    socket.on("error", onClientError);
-    upstream.on("timeout", () => upstream.destroy(new Error("upstream upgrade timed out")));
-    upstream.on("error", (err) => {
+    const upstream = net.connect({ host: hostOf(target), port: Number(target.port) || 80, noDelay: true });
+    upstream.setTimeout(upgradeTimeoutMs);
+    let answered = false;
+    let buffered: Buffer | null = null;
+    const fail = (err: Error) => {
+      upstream.destroy();
+      if (answered) {
+        socket.destroy();
+        return;
+      }
       options.onError?.(err, req);
       refuseSocket(socket, 502, "Bad Gateway");
+    };
+    const onClientGone = () => upstream.destroy();
+    socket.on("error", onClientGone);
+    socket.on("close", onClientGone);
+    upstream.on("timeout", () => fail(new Error("upstream upgrade timed out")));
+    upstream.on("error", fail);
+    upstream.once("connect", () => {
+      upstream.write(requestHead(req, upstreamHeaders(req, options, true)));
+      if (head.length) upstream.write(head);
     });
-    upstream.on("response", (up) => {
-      // The upstream refused the upgrade: relay its answer and close.
-      socket.write(rawHead(up.statusCode ?? 502, up.statusMessage, responseHeaders(up.rawHeaders, false).concat("Connection", "close")));
-      up.pipe(socket);
-    });
-    upstream.on("upgrade", (up, upSocket, upHead) => {
-      socket.off("error", onClientError);
-      upSocket.setTimeout(0);
-      upSocket.setNoDelay(true);
-      if ("setNoDelay" in socket) (socket as import("node:net").Socket).setNoDelay(true);
-      socket.write(rawHead(101, up.statusMessage, responseHeaders(up.rawHeaders, true)));
-      if (upHead.length) socket.write(upHead);
-      if (head.length) upSocket.write(head);
-      const closeBoth = () => {
-        socket.destroy();
-        upSocket.destroy();
-      };
-      socket.on("error", closeBoth);
-      upSocket.on("error", closeBoth);
-      socket.on("close", closeBoth);
-      upSocket.on("close", closeBoth);
-      socket.pipe(upSocket);
-      upSocket.pipe(socket);
-    });
-    upstream.end();
+    const onHead = (chunk: Buffer) => {
+      buffered = buffered ? Buffer.concat([buffered, chunk]) : chunk;
+      const end = buffered.indexOf("\r\n\r\n");
+      if (end === -1) {
+        if (buffered.length > MAX_UPGRADE_RESPONSE_HEAD) fail(new Error("upstream upgrade answer too large"));
+        return;
+      }
+      answered = true;
+      upstream.off("data", onHead);
+      upstream.off("error", fail);
+      socket.off("error", onClientGone);
+      socket.off("close", onClientGone);
+      upstream.removeAllListeners("timeout");
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(buffered.toString("latin1", 0, Math.min(end, 64)));
+      const rest = buffered;
+      buffered = null;
+      if (status?.[1] === "101") {
+        splice(socket, upstream, rest);
+      } else {
+        // The upstream refused the upgrade: relay its answer, then close both ends.
+        socket.write(rest);
+        relayThenClose(upstream, socket);
+      }
+    };
+    upstream.on("data", onHead);
   }
 
   return {
@@ -197,7 +258,6 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     ws,
     close() {
       agent.destroy();
-      upgradeAgent.destroy();
     },
   };
 }

@@ -1,0 +1,74 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+import { createInterface } from "node:readline";
+
+/**
+ * Child processes of bench/proxy.ts, one role each so their CPU and RSS are their own:
+ *   upstream           the test upstream (HTTP sizes + WebSocket echo)
+ *   zlh <target>       the production hosted-IDE routes (createIdeRoutes) with a fixed resolver
+ *   http-proxy <target> the http-proxy library with a keep-alive agent, as the reference
+ * Each prints one JSON line {port, ...} when listening; on stdin "mem" it answers {rss, heapUsed,
+ * handles} after a full GC (run with --expose-gc), on "handles" the same without the GC.
+ */
+const [role, target] = process.argv.slice(2);
+
+function answerMemory(): void {
+  createInterface({ input: process.stdin }).on("line", (line) => {
+    const cmd = line.trim();
+    if (cmd !== "mem" && cmd !== "handles") return;
+    // "mem" measures after a full GC; "handles" only counts open sockets (to wait for closes).
+    if (cmd === "mem") (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
+    process.stdout.write(`${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, handles })}\n`);
+  });
+}
+
+async function listen(server: http.Server, extra: object = {}): Promise<void> {
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port, ...extra })}\n`);
+  answerMemory();
+}
+
+if (role === "upstream") {
+  const { startIdeUpstream } = await import("../test/support/ide-upstream");
+  const up = await startIdeUpstream();
+  process.stdout.write(`${JSON.stringify({ port: up.port })}\n`);
+  answerMemory();
+} else if (role === "zlh") {
+  process.env.ZLH_SECRET_KEY ??= randomBytes(32).toString("hex");
+  const { createIdeRoutes } = await import("../src/server/ide/http");
+  const { ideKey } = await import("../src/server/ide/keys");
+  const { encodeIdeSession } = await import("../src/server/ide/session-cookie");
+  const vmid = 6070;
+  const fixed = { ok: true as const, target: new URL(target!) };
+  const routes = createIdeRoutes({ resolveAccess: () => fixed, jtiStore: { markUsed: async () => true } });
+  const server = http.createServer(async (req, res) => {
+    if (await routes.http(req, res)) return;
+    res.writeHead(404).end();
+  });
+  server.on("upgrade", async (req, socket, head) => {
+    if (!(await routes.upgrade(req, socket, head))) socket.destroy();
+  });
+  const cookie = `zlh_ide=${encodeIdeSession(ideKey("zlh/ide-session/v1"), { vmid, userId: "bench-user" })}`;
+  await listen(server, { vmid, cookie });
+} else if (role === "http-proxy") {
+  const { default: httpProxy } = await import("http-proxy");
+  const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 256, maxFreeSockets: 64, scheduling: "lifo" });
+  const proxy = httpProxy.createProxyServer({ target, agent, ws: true, xfwd: true });
+  proxy.on("error", (_err, _req, res) => {
+    if (res instanceof http.ServerResponse && !res.headersSent) res.writeHead(502).end();
+    else res.destroy();
+  });
+  const server = http.createServer((req, res) => proxy.web(req, res));
+  server.on("upgrade", (req, socket, head) => proxy.ws(req, socket, head));
+  await listen(server);
+} else {
+  process.stderr.write(`unknown role ${role}\n`);
+  process.exit(2);
+}
+
+// Exit through process.exit so --cpu-prof and similar flags write their output.
+process.on("SIGTERM", () => process.exit(0));
