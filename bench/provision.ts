@@ -42,11 +42,12 @@ process.env.ZLH_ARTIFACTS_URL = artifacts.url;
 process.env.ZLH_ARTIFACTS_PUBLIC_KEY = artifacts.publicKey;
 
 // Download time = from the agent's request for the tarball until the response has been sent.
-let download: { start: number; end?: number } | undefined;
+const dl: { current?: { start: number; end?: number } } = {};
+const downloadMs = (): number => (dl.current?.end ? dl.current.end - dl.current.start : 0);
 artifacts.intercept = (req, res) => {
   if (req.url?.endsWith(".tar.gz")) {
     const d = { start: Date.now() } as { start: number; end?: number };
-    download = d;
+    dl.current = d;
     res.on("finish", () => (d.end = Date.now()));
   }
   return false;
@@ -62,14 +63,15 @@ await new Promise((r) => tar.once("exit", r));
 const baselineMs = Date.now() - b0;
 statSync(path.join(baseDir, "bin", "node"));
 rmSync(baseDir, { recursive: true, force: true });
-download = undefined;
+dl.current = undefined;
 log(`baseline download+extract ${baselineMs} ms`);
 
 const { runtimeFromEnv, setProvisioningRuntime } = await import("../src/server/provisioning/runtime");
 const { startJobs, stopJobs } = await import("../src/server/provisioning/jobs");
-const { createCaller } = await import("../src/server/api/root");
+// The service functions the servers router's procedures call (one call each); importing the router
+// itself would pull in next-auth, which only loads inside Next or vitest.
+const svc = await import("../src/server/provisioning/service");
 const { db, closeDb } = await import("../src/server/db/client");
-const { logger } = await import("../src/server/log/logger");
 setProvisioningRuntime(runtimeFromEnv());
 await startJobs({ concurrency: 1 });
 
@@ -79,23 +81,24 @@ const excl: number[] = [];
 try {
   for (let i = 0; i < RUNS; i++) {
     const u = await db.user.create({ data: { email: `bench-${i}-${randomBytes(4).toString("hex")}@bench.local`, passwordHash: "x" } });
-    const caller = createCaller({ db, session: { user: { id: u.id, email: u.email, name: null }, expires: new Date(Date.now() + 3600_000).toISOString() }, headers: new Headers(), ip: "bench", log: logger } as Parameters<typeof createCaller>[0]);
-    download = undefined;
+    dl.current = undefined;
     const c0 = Date.now();
-    const created = await caller.servers.create({ kind: "dev", name: `bench ${i}`, runtimeId: "node", runtimeVersion: nodeVersion });
+    const created = await svc.createServer(u.id, { kind: "dev", name: `bench ${i}`, runtimeId: "node", runtimeVersion: nodeVersion, enableCodeServer: false, memoryMb: 1024 });
     for (;;) {
-      const s = await caller.servers.status({ serverId: created.id });
+      const s = await svc.serverStatus(u.id, created.id);
       if (s.server.status === "error") throw new Error(`provisioning failed: ${s.server.lastError}`);
       if (s.server.status === "running" && s.agent?.provisioningComplete) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const total = Date.now() - c0;
-    const dl = download?.end ? download.end - download.start : 0;
+    const d = downloadMs();
     totals.push(total);
-    downloads.push(dl);
-    excl.push(total - dl);
-    log(`run ${i + 1}: ${total} ms total, ${dl} ms download, ${total - dl} ms without it`);
-    await caller.servers.delete({ serverId: created.id });
+    downloads.push(d);
+    excl.push(total - d);
+    const steps = await db.serverEvent.findMany({ where: { serverId: created.id, type: "step", status: "done" }, orderBy: { createdAt: "asc" } });
+    const stepMs = steps.map((e) => `${(e.data as { step: string }).step} ${(e.data as { ms: number }).ms}`).join(", ");
+    log(`run ${i + 1}: ${total} ms total, ${d} ms download, ${total - d} ms without it (steps ms: ${stepMs})`);
+    await svc.deleteServer(u.id, created.id);
     for (;;) {
       if ((await db.server.findUniqueOrThrow({ where: { id: created.id } })).status === "deleted") break;
       await new Promise((r) => setTimeout(r, 100));

@@ -20,7 +20,7 @@ const RETRY = { retryLimit: 3, retryDelay: 1, retryBackoff: true } as const;
 // A job whose worker vanished (portal killed) is retried after this long by pg-boss's maintenance.
 const EXPIRE_SECONDS = 20 * 60;
 
-type State = { boss: PgBoss; inflight: Set<AbortController> };
+type State = { boss: PgBoss; inflight: Set<AbortController>; workers: Record<JobQueue, string[]> };
 const g = globalThis as unknown as { __zlhJobs?: State };
 
 export function jobsRunning(): boolean {
@@ -37,7 +37,7 @@ export async function startJobs(opts: { connectionString?: string; concurrency?:
   for (const q of [CREATE_QUEUE, DELETE_QUEUE]) {
     if (!(await boss.getQueue(q))) await boss.createQueue(q, { name: q, policy: "standard", ...RETRY, expireInSeconds: EXPIRE_SECONDS });
   }
-  const state: State = { boss, inflight: new Set() };
+  const state: State = { boss, inflight: new Set(), workers: { [CREATE_QUEUE]: [], [DELETE_QUEUE]: [] } };
   const handler = (run: (id: string, ctx: JobContext) => Promise<unknown>) => async (jobs: PgBoss.JobWithMetadata<JobData>[]) => {
     for (const job of jobs) {
       const ac = new AbortController();
@@ -53,8 +53,8 @@ export async function startJobs(opts: { connectionString?: string; concurrency?:
   };
   const workOpts = { batchSize: 1, includeMetadata: true as const, pollingIntervalSeconds: 0.5 };
   for (let i = 0; i < (opts.concurrency ?? 3); i++) {
-    await boss.work<JobData>(CREATE_QUEUE, workOpts, handler(runCreate));
-    await boss.work<JobData>(DELETE_QUEUE, workOpts, handler(runDelete));
+    state.workers[CREATE_QUEUE].push(await boss.work<JobData>(CREATE_QUEUE, workOpts, handler(runCreate)));
+    state.workers[DELETE_QUEUE].push(await boss.work<JobData>(DELETE_QUEUE, workOpts, handler(runDelete)));
   }
   g.__zlhJobs = state;
   log.info("provisioning jobs started");
@@ -70,15 +70,18 @@ export async function stopJobs(): Promise<void> {
   log.info("provisioning jobs stopped");
 }
 
-function boss(): PgBoss {
+function jobs(): State {
   const state = g.__zlhJobs;
   if (!state) throw new Error("the provisioning job queue is not running");
-  return state.boss;
+  return state;
 }
+const boss = () => jobs().boss;
 
 export async function enqueue(queue: JobQueue, serverId: string): Promise<string> {
   const id = await boss().send(queue, { serverId }, { ...RETRY, expireInSeconds: EXPIRE_SECONDS });
   if (!id) throw new Error(`could not queue ${queue} for ${serverId}`);
+  // Wake this process's workers now instead of at their next poll (other instances poll as usual).
+  for (const w of jobs().workers[queue]) boss().notifyWorker(w);
   await recordEvent(serverId, "job", "queued", queue === CREATE_QUEUE ? "Provisioning queued" : "Delete queued", { jobId: id, queue });
   return id;
 }

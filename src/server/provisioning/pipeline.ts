@@ -124,8 +124,9 @@ async function provisionAndFollow(server: Server, signal: AbortSignal): Promise<
   const follow = new AbortController();
   const stopFollow = () => follow.abort();
   signal.addEventListener("abort", stopFollow, { once: true });
-  // Events give live progress; status polling is the source of truth for completion.
-  void followQuietly(client, record, follow.signal);
+  // Events give live progress and wake the loop on state changes; /status is the source of truth.
+  let wake: () => void = () => {};
+  void followQuietly(client, record, () => wake(), follow.signal);
   try {
     const deadline = Date.now() + rt.provisionTimeoutMs;
     while (Date.now() < deadline) {
@@ -133,7 +134,7 @@ async function provisionAndFollow(server: Server, signal: AbortSignal): Promise<
       if (s.progress) record(s.progress);
       if (s.provisioningComplete) return;
       if (s.state === "error") throw new PermanentError(`the agent could not provision: ${s.error ?? s.progress?.message ?? "unknown error"}`);
-      await sleep(250, signal);
+      await Promise.race([sleep(250, signal), new Promise<void>((r) => (wake = r))]);
     }
     throw new PermanentError(`provisioning did not complete within ${Math.round(rt.provisionTimeoutMs / 1000)} s`);
   } finally {
@@ -142,10 +143,11 @@ async function provisionAndFollow(server: Server, signal: AbortSignal): Promise<
   }
 }
 
-async function followQuietly(client: AgentClient, record: (p: ProvisionProgress) => void, signal: AbortSignal): Promise<void> {
+async function followQuietly(client: AgentClient, record: (p: ProvisionProgress) => void, onState: () => void, signal: AbortSignal): Promise<void> {
   try {
     await client.followEvents((ev) => {
       if (ev.type === "progress") record(ev);
+      if (ev.type === "state") onState();
     }, signal);
   } catch {
     // the stream is a nicety; polling carries on

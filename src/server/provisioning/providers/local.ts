@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
@@ -113,6 +114,7 @@ export class LocalProvider implements Provider {
       isolation: detectIsolation(),
     };
     writeAtomic(path.join(dir, "container.json"), JSON.stringify(layout, null, 2));
+    seedCompileCache(path.join(dir, "tmp"));
     return this.describe(dir, layout);
   }
 
@@ -240,6 +242,23 @@ export class LocalProvider implements Provider {
   processesOf(vmid: number): number[] {
     const dir = this.dirOf(vmid);
     return containerPids(this.agentPid(dir), dir);
+  }
+}
+
+/**
+ * The agent runs from TypeScript through tsx, whose compile cache lives in /tmp: a private /tmp
+ * starts cold and recompiles the whole agent (seconds). A copy of the portal's own cache (compiled
+ * portal-side sources only, a few MB) makes the first start warm; it is a copy, never shared.
+ */
+function seedCompileCache(containerTmp: string): void {
+  const name = `tsx-${process.getuid?.() ?? 0}`;
+  const src = path.join(os.tmpdir(), name);
+  if (!existsSync(src)) return;
+  try {
+    // Only files and folders: tsx keeps IPC sockets there too.
+    cpSync(src, path.join(containerTmp, name), { recursive: true, filter: (p) => { const st = lstatSync(p); return st.isDirectory() || st.isFile(); } });
+  } catch (err) {
+    log.warn({ err }, "could not seed the compile cache (the agent compiles on first start)");
   }
 }
 
