@@ -4,6 +4,7 @@ import { env } from "../../env";
 import { requestContextRoute } from "../auth/request-context";
 import { ideHttpRoute, ideUpgradeRoute } from "../ide/http";
 import { artifactsHttpRoute } from "../artifacts";
+import { consoleUpgradeRoute } from "../console/relay";
 
 /**
  * Routes the custom server tries before Next. An HTTP route returns true when it answered the
@@ -21,4 +22,4 @@ export const httpRoutes: HttpRoute[] = [
   artifactsHttpRoute,
 ];
 
-export const upgradeRoutes: UpgradeRoute[] = [ideUpgradeRoute];
+export const upgradeRoutes: UpgradeRoute[] = [ideUpgradeRoute, consoleUpgradeRoute];
