@@ -49,7 +49,7 @@ describe("POST /provision", () => {
     expect(statSync(path.join(home, "workspace")).isDirectory()).toBe(true);
     expect(readFileSync(path.join(home, ".zlh_profile"), "utf8")).toContain(`export PATH='${bin}:/usr/local/sbin:`);
     // Login and interactive shells both get the runtime on PATH.
-    const env = { HOME: home, PATH: "/usr/bin:/bin", TERM: "dumb" };
+    const env = { HOME: home, PATH: "/usr/bin:/bin", TERM: "dumb" } as unknown as NodeJS.ProcessEnv;
     expect(execFileSync("bash", ["-lc", "node --version"], { env }).toString().trim()).toBe("node v22.1.0");
     expect(execFileSync("bash", ["-ic", "command -v node"], { env, stdio: ["ignore", "pipe", "ignore"] }).toString().trim()).toBe(path.join(bin, "node"));
 

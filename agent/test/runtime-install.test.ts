@@ -175,13 +175,14 @@ describe("runtime installs", () => {
 
   it("runs two concurrent installs of the same runtime once", async () => {
     await publishRuntime(srv, "delta", "1.0.0");
+    // Published up front: the test server rewrites catalog.json and its .sig one after the other.
+    await publishRuntime(srv, "delta", "1.1.0", { channels: ["beta"] });
     const stall = stallDownloads(srv, "/delta/");
     const before = srv.requests.filter((r) => r.includes("/delta/")).length;
     const a = install({ name: "delta" });
     await waitFor(() => stall.held.length === 1, "the first download to start");
     const b = install({ name: "delta" });
     // A different version of the same runtime meanwhile is refused.
-    await publishRuntime(srv, "delta", "1.1.0", { channels: ["beta"] });
     const c = await install({ name: "delta", version: "1.1.0" });
     expect(c.status).toBe(409);
     stall.release();

@@ -57,7 +57,7 @@ export class CatalogClient {
     return { ...entry, absoluteUrl: absoluteArtifactUrl(entry.url, this.catalogUrl) };
   }
 
-  private async load(): Promise<Catalog> {
+  private async load(attempt = 1): Promise<Catalog> {
     const key = this.ctx.config.catalogPublicKey;
     const [bytes, sig] = await Promise.all([
       fetchBytes(this.catalogUrl, CATALOG_LIMIT),
@@ -65,6 +65,11 @@ export class CatalogClient {
     ]);
     if (key) {
       if (!sig || !verifyCatalogSignature(bytes, sig.toString("utf8"), key)) {
+        // The two files may have been read on either side of a publish: look once more.
+        if (attempt === 1) {
+          await new Promise((r) => setTimeout(r, 300));
+          return this.load(2);
+        }
         this.verified = false;
         this.ctx.log.error({ url: this.catalogUrl }, "catalog signature invalid");
         throw new HttpError(502, "catalog signature invalid");

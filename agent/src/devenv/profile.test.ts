@@ -19,8 +19,8 @@ describe("renderProfile", () => {
     try {
       const file = path.join(dir, "p");
       writeFileSync(file, renderProfile(input));
-      const once = execFileSync("sh", ["-c", `. ${shQuote(file)}; echo "$PATH|$TERM"`], { env: { TERM: "dumb" } }).toString();
-      const twice = execFileSync("sh", ["-c", `. ${shQuote(file)}; . ${shQuote(file)}; echo "$PATH|$TERM"`], { env: { TERM: "dumb" } }).toString();
+      const once = execFileSync("sh", ["-c", `. ${shQuote(file)}; echo "$PATH|$TERM"`], { env: { TERM: "dumb" } as unknown as NodeJS.ProcessEnv }).toString();
+      const twice = execFileSync("sh", ["-c", `. ${shQuote(file)}; . ${shQuote(file)}; echo "$PATH|$TERM"`], { env: { TERM: "dumb" } as unknown as NodeJS.ProcessEnv }).toString();
       expect(once).toBe("/r/node/current/bin:/usr/bin:/bin|xterm-256color\n");
       expect(twice).toBe(once);
     } finally {
