@@ -3,6 +3,8 @@ import { accountRouter } from "./routers/account";
 import { billingRouter } from "./routers/billing";
 import { ideRouter } from "./routers/ide";
 import { serversRouter } from "./routers/servers";
+import { filesRouter } from "./routers/files";
+import { monitorRouter } from "./routers/monitor";
 
 /** The portal's API: one router per area, each procedure thin. */
 export const appRouter = createTRPCRouter({
@@ -10,6 +12,8 @@ export const appRouter = createTRPCRouter({
   billing: billingRouter,
   ide: ideRouter,
   servers: serversRouter,
+  files: filesRouter,
+  monitor: monitorRouter,
 });
 
 export type AppRouter = typeof appRouter;
