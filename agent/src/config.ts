@@ -8,7 +8,8 @@ export const agentConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   host: z.string().min(1).default("0.0.0.0"),
   root: z.string().min(1).transform((p) => path.resolve(p)),
-  token: z.string().min(16, "must be at least 16 characters"),
+  /** Bearer token (printable ASCII, no spaces: what an Authorization header can carry). Short ones are accepted with a warning. */
+  token: z.string().regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces"),
   artifacts: z.url(),
   /** ed25519 public key (PEM or base64 SPKI DER) the catalog signature must match; unset: unsigned catalogs refused unless insecure. */
   catalogPublicKey: z.string().optional(),

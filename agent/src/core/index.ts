@@ -21,6 +21,7 @@ export const AGENT_STARTED = "started";
  * of installs a killed agent left behind. Registered first.
  */
 export async function coreModule(ctx: AgentContext): Promise<void> {
+  if (ctx.config.token.length < 16) ctx.log.warn("the agent token is shorter than 16 characters; use a long random one");
   await cleanStaleInstalls(ctx);
   const provisioner = new Provisioner(ctx, getRuntimeManager(ctx));
   await provisioner.load();
