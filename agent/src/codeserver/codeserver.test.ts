@@ -7,6 +7,7 @@ import { freePort, startAgentProcess, type AgentProcess } from "../../../test/su
 import { startTestArtifactServer, type TestArtifactServer } from "../../../test/support/artifact-server";
 import { CODE_SERVER_NODE_VERSION, CODE_SERVER_VERSIONS } from "../../../scripts/artifacts/builders/code-server";
 import type { CodeServerStatus } from "../contract/codeserver";
+import { cleanupTemp, postJson, publishRuntime } from "../../test/helpers";
 
 /**
  * The real code-server, installed from the artifact built by scripts/build-code-server.ts (CI builds
@@ -104,6 +105,7 @@ describe.skipIf(!built)("code-server addon (real code-server through the agent)"
     if (installDir) for (const pid of processesMentioning(installDir)) try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
     await agent?.dispose();
     await artifacts?.close();
+    cleanupTemp();
   }, 60_000);
 
   it("reports not installed, not running before the first start", async () => {
@@ -176,4 +178,18 @@ describe.skipIf(!built)("code-server addon (real code-server through the agent)"
     );
     expect(refused).toBe("refused");
   }, 120_000);
+
+  it("is installed and started by provisioning a dev container with enableCodeServer", async () => {
+    await publishRuntime(artifacts, "node", "22.1.0");
+    const r = await postJson(agent, "/provision", { kind: "dev", runtime: { name: "node" }, enableCodeServer: true });
+    expect(r.status).toBe(202);
+    const done = await until(async () => {
+      const s = (await (await agent.fetch("/status")).json()) as { state: string; error?: string; codeServer: CodeServerStatus };
+      if (s.state === "error") throw new Error(`provisioning failed: ${s.error}`);
+      return s.state === "ready" ? s : undefined;
+    }, "provisioning to finish", 180_000);
+    expect(done.codeServer).toMatchObject({ installed: true, running: true, healthy: true, version });
+    await action("stop");
+    await until(() => processesMentioning(installDir).length === 0, "every code-server process to exit", 30_000);
+  }, 240_000);
 });
