@@ -43,7 +43,7 @@ if (role === "upstream") {
   const { ideKey } = await import("../src/server/ide/keys");
   const { encodeIdeSession } = await import("../src/server/ide/session-cookie");
   const vmid = 6070;
-  const fixed = { ok: true as const, target: new URL(target!) };
+  const fixed = { ok: true as const, target: new URL(target!), folder: null };
   const routes = createIdeRoutes({ resolveAccess: () => fixed, jtiStore: { markUsed: async () => true } });
   const server = http.createServer(async (req, res) => {
     if (await routes.http(req, res)) return;

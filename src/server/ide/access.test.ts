@@ -1,12 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { decideIdeAccess, parseTarget, type IdeServerRecord } from "./access";
 
-const server: IdeServerRecord = { id: "s1", userId: "user_a", status: "running", enableCodeServer: true, codeServerUrl: "http://127.0.0.1:41234" };
+const server: IdeServerRecord = { id: "s1", userId: "user_a", provider: "proxmox", status: "running", enableCodeServer: true, codeServerUrl: "http://127.0.0.1:41234" };
 
 describe("decideIdeAccess", () => {
   it("lets the owner of a running server with code-server in", () => {
     const r = decideIdeAccess(server, "user_a");
     expect(r.ok && r.target.href).toBe("http://127.0.0.1:41234/");
+    expect(r.ok && r.folder).toBe("/home/dev/workspace");
+  });
+
+  it("lets code-server pick the workspace on the local provider (host paths differ)", () => {
+    const r = decideIdeAccess({ ...server, provider: "local" }, "user_a");
+    expect(r.ok && r.folder).toBeNull();
   });
 
   it("answers another user exactly as for an unknown vmid", () => {

@@ -23,6 +23,7 @@ const { sendIdePage } = await import("./pages");
  * real database: token exchange, cookies, access checks, header hygiene, streaming, aborts, errors.
  */
 const silent = { info() {}, warn() {} };
+const forwarders: { close(): void }[] = [];
 let upstream: IdeUpstream;
 let portal: http.Server;
 let port = 0;
@@ -39,6 +40,7 @@ function mount(httpIdleMs?: number) {
     httpIdleMs,
     onUpstreamDown: (_req, res) => sendIdePage(res, "upstream-down", portalUrl.href),
   });
+  forwarders.push(forwarder);
   return createHostRoutes({
     devDomain: "localhost",
     portalUrl,
@@ -62,13 +64,13 @@ beforeAll(async () => {
       s.close(() => resolve(p));
     });
   });
-  const make = async (key: keyof typeof vm, userId: string, status: string, codeServerUrl: string) => {
+  const make = async (key: keyof typeof vm, userId: string, status: string, codeServerUrl: string, provider = "local") => {
     const s = await db.server.create({
-      data: { userId, name: key, kind: "dev", vmid: vm[key], provider: "local", status, enableCodeServer: true, codeServerUrl },
+      data: { userId, name: key, kind: "dev", vmid: vm[key], provider, status, enableCodeServer: true, codeServerUrl },
     });
     ids[key] = s.id;
   };
-  await make("running", users.a, "running", upstream.url);
+  await make("running", users.a, "running", upstream.url, "proxmox");
   await make("stopped", users.a, "stopped", upstream.url);
   await make("down", users.a, "running", `http://127.0.0.1:${closedPort}`);
   await make("other", users.b, "running", upstream.url);
@@ -87,6 +89,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const f of forwarders) f.close();
   portal?.closeAllConnections();
   await new Promise<void>((resolve) => portal?.close(() => resolve()));
   await upstream?.close();
@@ -139,6 +142,12 @@ describe("hosted IDE: token exchange", () => {
     const cookie = setCookie.split(";")[0]!;
     const through = await request(devHost(vm.running), "/echo", { headers: { cookie } });
     expect(through.status).toBe(200);
+  });
+
+  it("leaves the folder to code-server on the local provider, whose paths are the host's", async () => {
+    const r = await request(devHost(vm.down), await tokenPath(users.a, ids.down));
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe("/");
   });
 
   it("refuses a token on another vmid's host and does not burn it", async () => {

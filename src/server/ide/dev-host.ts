@@ -16,7 +16,6 @@ import { consumeIdeToken, type JtiStore } from "./token";
  * hosted flow); everything else falls through to Next.
  */
 export const AUTH_PATH = "/__zlh/auth";
-export const WORKSPACE_FOLDER = "/home/dev/workspace";
 
 export type ResolveAccess = (vmid: number, userId: string, opts: { fresh: boolean }) => IdeAccess | Promise<IdeAccess>;
 
@@ -76,7 +75,7 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
     const cookie = encodeIdeSession(deps.keys.session(), { vmid, userId: r.claims.userId });
     deps.log.info({ vmid, userId: r.claims.userId }, "ide session started");
     res.writeHead(303, {
-      location: `/?folder=${encodeURIComponent(WORKSPACE_FOLDER).replace(/%2F/g, "/")}`,
+      location: access.folder ? `/?folder=${encodeURIComponent(access.folder).replace(/%2F/g, "/")}` : "/",
       "set-cookie": ideSessionSetCookie(cookie, secure),
       "cache-control": "no-store",
       "referrer-policy": "no-referrer",

@@ -32,7 +32,7 @@ export function createJtiStore(db: Db, now: () => number = Date.now): JtiStore {
 export async function loadIdeAccess(db: Db, vmid: number, userId: string): Promise<IdeAccess> {
   const server = await db.server.findUnique({
     where: { vmid },
-    select: { id: true, userId: true, status: true, enableCodeServer: true, codeServerUrl: true },
+    select: { id: true, userId: true, provider: true, status: true, enableCodeServer: true, codeServerUrl: true },
   });
   return decideIdeAccess(server, userId);
 }
