@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -109,7 +109,12 @@ try {
   await closeDb();
   await artifacts.close();
   await database.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  // PostgreSQL may still be writing its last files as stop() resolves: remove the folder once it is quiet.
+  for (let i = 0; i < 20; i++) {
+    rmSync(dataDir, { recursive: true, force: true });
+    await new Promise((r) => setTimeout(r, 250));
+    if (!existsSync(dataDir)) break;
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createCaller } from "../../src/server/api/root";
@@ -63,9 +63,10 @@ export async function startHarness(): Promise<Harness> {
     },
     async close() {
       await stopJobs();
-      // Nothing outlives the tests: every container this data folder holds is destroyed.
-      const servers = await db.server.findMany({ where: { providerRef: { not: null } } });
-      for (const s of servers) if (s.providerRef?.includes(dataDir)) await provider.destroy(s.providerRef).catch(() => {});
+      // Nothing outlives the tests: every container folder under this data folder is destroyed,
+      // whatever the database says (it may be gone already).
+      const dirs = existsSync(provider.containersDir) ? readdirSync(provider.containersDir).filter((d) => /^\d+$/.test(d)) : [];
+      for (const d of dirs) await provider.destroy(JSON.stringify({ dir: provider.dirOf(Number(d)), vmid: Number(d) })).catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });
       await artifacts.close();
       setProvisioningRuntime(undefined);
