@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import os from "node:os";
@@ -41,17 +41,55 @@ export async function publishRuntime(srv: TestArtifactServer, name: string, vers
   });
 }
 
-/** Builds a tar.gz with Python's tarfile; `body` adds members to `t` (import io, tarfile available). */
-export function pythonTar(body: string): string {
+export type RawMember = {
+  name: string;
+  type?: "file" | "dir" | "symlink" | "hardlink" | "pax";
+  data?: string;
+  linkname?: string;
+  mode?: number;
+  /** Size written in the header when it should differ from the data (pax overrides). */
+  sizeField?: number;
+};
+
+/**
+ * Writes a tar byte for byte (ustar headers), so tests can build the hostile archives real tools
+ * refuse to make: `../evil`, absolute names, links pointing out.
+ */
+export function rawTar(members: RawMember[]): Buffer {
+  const blocks: Buffer[] = [];
+  const field = (h: Buffer, off: number, len: number, v: string) => h.write(v, off, len, "utf8");
+  const octal = (n: number, len: number) => `${n.toString(8).padStart(len - 1, "0")}\0`;
+  for (const m of members) {
+    const data = Buffer.from(m.data ?? "");
+    const type = m.type ?? "file";
+    const hasData = type === "file" || type === "pax";
+    const h = Buffer.alloc(512);
+    field(h, 0, 100, m.name);
+    field(h, 100, 8, octal(m.mode ?? (type === "dir" ? 0o755 : 0o644), 8));
+    field(h, 108, 8, octal(0, 8));
+    field(h, 116, 8, octal(0, 8));
+    field(h, 124, 12, octal(m.sizeField ?? (hasData ? data.length : 0), 12));
+    field(h, 136, 12, octal(1700000000, 12));
+    field(h, 156, 1, { file: "0", hardlink: "1", symlink: "2", dir: "5", pax: "x" }[type]);
+    field(h, 157, 100, m.linkname ?? "");
+    field(h, 257, 8, "ustar\u000000");
+    h.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const b of h) sum += b;
+    field(h, 148, 8, `${sum.toString(8).padStart(6, "0")}\0 `);
+    blocks.push(h);
+    if (hasData && data.length) blocks.push(data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+/** rawTar, gzipped into a temp file (what publishFile takes). */
+export function hostileTarball(members: RawMember[]): string {
   const file = path.join(tempDir("zlh-hostile-"), "a.tar.gz");
-  execFileSync("python3", ["-c", `import io, tarfile\nwith tarfile.open(${JSON.stringify(file)}, "w:gz") as t:\n${body.split("\n").map((l) => `    ${l}`).join("\n")}\n`]);
+  writeFileSync(file, gzipSync(rawTar(members)));
   return file;
 }
-export const pyFile = (name: string, data = "x") =>
-  `i = tarfile.TarInfo(${JSON.stringify(name)}); i.size = ${Buffer.byteLength(data)}; i.mode = 0o755; t.addfile(i, io.BytesIO(${JSON.stringify(data)}.encode()))`;
-export const pySymlink = (name: string, target: string) =>
-  `i = tarfile.TarInfo(${JSON.stringify(name)}); i.type = tarfile.SYMTYPE; i.linkname = ${JSON.stringify(target)}; t.addfile(i)`;
-export const pyDir = (name: string) => `i = tarfile.TarInfo(${JSON.stringify(name)}); i.type = tarfile.DIRTYPE; i.mode = 0o755; t.addfile(i)`;
 
 export const postJson = (agent: AgentProcess, p: string, body: unknown) =>
   agent.fetch(p, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

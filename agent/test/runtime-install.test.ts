@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgentProcess, type AgentProcess } from "../../test/support/agent-process";
 import { startTestArtifactServer, type TestArtifactServer } from "../../test/support/artifact-server";
 import { agentStatusSchema, runtimeInstallResponseSchema, runtimesListResponseSchema } from "../src/contract";
-import { cleanupTemp, installLocks, postJson, publishRuntime, pyDir, pyFile, pySymlink, pythonTar, runtimeFolder, stallDownloads, subscribe, waitFor } from "./helpers";
+import { cleanupTemp, hostileTarball, installLocks, postJson, publishRuntime, runtimeFolder, stallDownloads, subscribe, waitFor, type RawMember } from "./helpers";
 
 let srv: TestArtifactServer;
 let agent: AgentProcess;
@@ -30,8 +30,8 @@ async function expectNothingLeft(name: string, before: string[] = []) {
   expect(installLocks(agent)).toEqual([]);
 }
 
-async function publishHostile(name: string, body: string) {
-  return srv.publishFile(pythonTar(body), { kind: "runtime", name, version: "1.0.0", bin: ["bin"] });
+async function publishHostile(name: string, members: RawMember[]) {
+  return srv.publishFile(hostileTarball(members), { kind: "runtime", name, version: "1.0.0", bin: ["bin"] });
 }
 
 describe("runtime installs", () => {
@@ -137,7 +137,7 @@ describe("runtime installs", () => {
   });
 
   it("refuses a tar-slip archive (../evil) and writes nothing outside", async () => {
-    await publishHostile("slip", [pyDir("bin"), pyFile("bin/ok"), pyFile("../evil", "pwned"), pyFile("../../evil2", "pwned")].join("\n"));
+    await publishHostile("slip", [{ name: "bin", type: "dir" }, { name: "bin/ok", data: "ok" }, { name: "../evil", data: "pwned" }, { name: "../../evil2", data: "pwned" }]);
     const r = await install({ name: "slip" });
     expect(r.status).toBe(502);
     expect((await r.json()).error).toMatch(/archive rejected: entry "\.\.\/evil" escapes the target/);
@@ -148,7 +148,7 @@ describe("runtime installs", () => {
   });
 
   it("refuses an absolute member name", async () => {
-    await publishHostile("abs", [pyFile("/tmp/zlh-absolute-evil", "pwned")].join("\n"));
+    await publishHostile("abs", [{ name: "/tmp/zlh-absolute-evil", data: "pwned" }]);
     const r = await install({ name: "abs" });
     expect(r.status).toBe(502);
     expect((await r.json()).error).toMatch(/escapes the target/);
@@ -157,7 +157,11 @@ describe("runtime installs", () => {
   });
 
   it("refuses a symlink pointing out, and a file written through it", async () => {
-    await publishHostile("symesc", [pyDir("bin"), pySymlink("bin/out", "../../../../../../../../tmp"), pyFile("bin/out/zlh-symlink-evil", "pwned")].join("\n"));
+    await publishHostile("symesc", [
+      { name: "bin", type: "dir" },
+      { name: "bin/out", type: "symlink", linkname: "../../../../../../../../tmp" },
+      { name: "bin/out/zlh-symlink-evil", data: "pwned" },
+    ]);
     const r = await install({ name: "symesc" });
     expect(r.status).toBe(502);
     expect((await r.json()).error).toMatch(/symlink "bin\/out" points outside the target/);
@@ -166,7 +170,11 @@ describe("runtime installs", () => {
   });
 
   it("refuses a symlink chain that only escapes on disk (a -> ., b -> a/../x)", async () => {
-    await publishHostile("chain", [pyDir("bin"), pySymlink("bin/a", ".."), pySymlink("bin/b", "a/../x")].join("\n"));
+    await publishHostile("chain", [
+      { name: "bin", type: "dir" },
+      { name: "bin/a", type: "symlink", linkname: ".." },
+      { name: "bin/b", type: "symlink", linkname: "a/../x" },
+    ]);
     const r = await install({ name: "chain" });
     expect(r.status).toBe(502);
     expect((await r.json()).error).toMatch(/symlink "bin\/b" points outside the target/);
