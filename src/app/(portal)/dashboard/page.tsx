@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ServerCards } from "~/components/servers/server-cards";
 import { ButtonLink, EmptyState, PageHeader } from "~/components/ui";
 import { requireSession } from "~/server/auth/guard";
 import { db } from "~/server/db/client";
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: "Dashboard" };
  */
 export default async function DashboardPage() {
   const session = await requireSession("/dashboard");
-  const serverCount = await db.server.count({ where: { userId: session.user.id } });
+  const serverCount = await db.server.count({ where: { userId: session.user.id, status: { not: "deleted" } } });
   const create = <ButtonLink href="/servers/new">Create server</ButtonLink>;
   return (
     <>
@@ -31,8 +32,9 @@ export default async function DashboardPage() {
         />
       ) : (
         <section aria-label="Your servers" data-region="servers">
-          <p className="text-sm text-zinc-400">
-            You have {serverCount} server{serverCount === 1 ? "" : "s"}.
+          <ServerCards />
+          <p className="mt-4 text-xs text-zinc-500">
+            Charts show the CPU and memory of each server&apos;s agent process, sampled by the portal every few seconds while this page is open.
           </p>
         </section>
       )}
