@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
+import path from "node:path";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { Transform, Writable, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -146,7 +147,7 @@ async function commit(p: LockedPaths): Promise<void> {
   } else {
     await rename(p.tmp, p.target);
   }
-  await syncDir(p.tmp.slice(0, p.tmp.lastIndexOf("/")));
+  await syncDir(path.dirname(p.target));
 }
 
 function record<T>(ctx: AgentContext, art: ResolvedArtifact, work: () => Promise<T>): Promise<T> {
@@ -299,7 +300,7 @@ export async function installFile(ctx: AgentContext, art: ResolvedArtifact, dest
       progress({ phase: "verify", bytesDone: art.size, bytesTotal: art.size });
       await opts.beforeCommit?.(p.tmp);
       await rename(p.tmp, p.target);
-      await syncDir(p.target.slice(0, p.target.lastIndexOf("/")));
+      await syncDir(path.dirname(p.target));
       ctx.log.info({ artifact: `${art.name}@${art.version}`, target: containerView(ctx, destFile), bytes: art.size }, "artifact installed");
     }),
   );

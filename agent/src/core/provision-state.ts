@@ -1,10 +1,9 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import type { AgentContext } from "../context";
 import { provisionPayloadSchema, type ProvisionPayload } from "../contract/provision";
 import { writeFileAtomic } from "../fs/atomic";
-import { mkdir } from "node:fs/promises";
 
 /** What survives an agent restart: the payload, whether its pipeline finished, and why it failed. */
 export const STATE_FILE = "/opt/zlh/agent/state.json";

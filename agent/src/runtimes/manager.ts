@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { rename, rm, readdir, rmdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { AgentContext } from "../context";
@@ -76,7 +77,7 @@ export class RuntimeManager {
   async remove(name: string, version: string, force: boolean): Promise<void> {
     await this.exclusive(name, undefined, async () => {
       const dir = versionDir(this.ctx, name, version);
-      if (!readMeta(dir) && !(await readdir(dir).then(() => true, () => false))) throw notFound(`runtime ${name}@${version} is not installed`);
+      if (!existsSync(dir)) throw notFound(`runtime ${name}@${version} is not installed`);
       const current = linkedVersion(this.ctx, name, "current");
       const previous = linkedVersion(this.ctx, name, "previous");
       const rdir = runtimeDir(this.ctx, name);
