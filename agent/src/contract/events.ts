@@ -5,7 +5,9 @@ import { provisionProgressSchema } from "./provision";
 /**
  * GET /events (Server-Sent Events, bearer token): one `data: <json>` line per event, `: ping`
  * comments as keep-alives. On connect the current state and progress are sent first. Modules emit
- * with ctx.events.emit("event", ev).
+ * with ctx.events.emit("event", ev); events that do not match this schema are dropped.
+ * Progress `step` names: "devenv", "runtime", each contributed provision step's name, "done" during
+ * POST /provision; "runtime:<name>" for a direct POST /runtimes/install.
  */
 export const progressEventSchema = provisionProgressSchema.extend({ type: z.literal("progress") });
 export const stateEventSchema = z.object({
