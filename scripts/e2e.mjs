@@ -84,6 +84,12 @@ rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
 mkdirSync("test-results/screenshots", { recursive: true });
 
+// The game the server specs create: flying-squid from the build cache (~/.cache/zeroLagHub), published
+// into this run's store. Node runtimes are published from the cache by the portal's seed service.
+if (process.env.E2E_SKIP_GAME_ARTIFACT !== "1") {
+  run(process.execPath, ["--import", "tsx", "scripts/artifacts.ts", "build", "flying-squid", "--publish", "--data-dir", dataDir]);
+}
+
 run("npx", ["playwright", "test", ...process.argv.slice(2)], {
   ...process.env,
   CHROMIUM_PATH: chromium,
@@ -93,4 +99,6 @@ run("npx", ["playwright", "test", ...process.argv.slice(2)], {
   E2E_NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
   E2E_SECRET_KEY: randomBytes(32).toString("hex"),
   NEXT_TELEMETRY_DISABLED: "1",
+  // Agents inherit the portal's environment: crash restarts after 1 s instead of 30 s.
+  ZLH_GAME_BACKOFF_MS: process.env.ZLH_GAME_BACKOFF_MS ?? "1000,2000,4000",
 });
