@@ -5,6 +5,7 @@ import { registerConsole } from "./console/module";
 import { registerFiles } from "./files/module";
 import { registerCodeServer } from "./codeserver/module";
 import { registerGame } from "./game";
+import { registerSsh } from "./ssh/module";
 
 /**
  * The agent's modules, registered in order. Each adds its routes, status sections, metrics and
@@ -12,4 +13,4 @@ import { registerGame } from "./game";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame];
+export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame, registerSsh];

@@ -12,3 +12,4 @@ export * from "./console";
 export * from "./files";
 export * from "./codeserver";
 export * from "./game";
+export * from "./ssh";

@@ -1,0 +1,292 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import type { AddressInfo } from "node:net";
+import * as pty from "node-pty";
+import ssh2, { type AuthContext, type Connection, type ServerChannel } from "ssh2";
+import { SSH_LOGIN_USER } from "../contract/ssh";
+import type { Logger } from "../log";
+import { findKey, type UsableKey } from "./keys";
+import { serveSftp, type SftpScope } from "./sftp";
+
+const { Server } = ssh2;
+
+/**
+ * The dev container's SSH server (ssh2): public-key authentication only, for the login user `dev`,
+ * against the key list as it is at that moment. A session is a login shell on a PTY (or a command,
+ * with its exit status) as the dev user in the workspace with the dev environment, or the SFTP
+ * subsystem confined to the home folder.
+ */
+export type SessionEnvironment = {
+  env: Record<string, string>;
+  cwd: string;
+  /** Set to run as the dev user (agent is root and the user is real). */
+  uid?: number;
+  gid?: number;
+  shell: string;
+};
+
+export type SshServerOptions = {
+  hostKey: string;
+  keys: () => readonly UsableKey[];
+  /** Resolved per session: PATH follows runtime installs. */
+  environment: () => SessionEnvironment;
+  /** Synchronous: OpenSSH sends the SFTP INIT without waiting for the subsystem reply. */
+  sftpScope: () => SftpScope;
+  log: Logger;
+  maxConnections?: number;
+  authTimeoutMs?: number;
+};
+
+type Conn = { client: Connection; fingerprint: string | null; kill: Set<() => void> };
+
+const MAX_AUTH_FAILURES = 6;
+/** Client-sent variables a session takes (like sshd's AcceptEnv LANG LC_*). */
+const ACCEPTED_ENV = /^(LANG|LC_[A-Z]+)$/;
+
+export class DevSshServer {
+  private readonly server: InstanceType<typeof Server>;
+  private readonly conns = new Set<Conn>();
+  private listeningPort: number | null = null;
+
+  constructor(private readonly opts: SshServerOptions) {
+    this.server = new Server({ hostKeys: [opts.hostKey], ident: "ZeroLagHub" }, (client, info) => this.onConnection(client, info));
+    this.server.on("error", (err: Error) => opts.log.error({ err }, "ssh server error"));
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+    this.listeningPort = (this.server.address() as AddressInfo).port;
+    return this.listeningPort;
+  }
+
+  get port(): number | null {
+    return this.listeningPort;
+  }
+
+  get connections(): number {
+    return [...this.conns].filter((c) => c.fingerprint).length;
+  }
+
+  /** Ends the connections whose key is no longer authorized; returns how many. */
+  closeRevoked(isAuthorized: (fingerprint: string) => boolean): number {
+    let closed = 0;
+    for (const c of this.conns) {
+      if (c.fingerprint && !isAuthorized(c.fingerprint)) {
+        this.drop(c);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.conns) this.drop(c);
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.listeningPort = null;
+  }
+
+  private drop(c: Conn): void {
+    for (const k of c.kill) k();
+    c.kill.clear();
+    c.client.end();
+    this.conns.delete(c);
+  }
+
+  private onConnection(client: Connection, info: { ip: string; port: number }): void {
+    const log = this.opts.log.child({ ssh: `${info.ip}:${info.port}` });
+    const conn: Conn = { client, fingerprint: null, kill: new Set() };
+    if (this.conns.size >= (this.opts.maxConnections ?? 64)) {
+      log.warn("ssh connection refused: too many connections");
+      client.end();
+      return;
+    }
+    this.conns.add(conn);
+    let failures = 0;
+    const authTimer = setTimeout(() => {
+      log.info("ssh connection closed: no authentication in time");
+      this.drop(conn);
+    }, this.opts.authTimeoutMs ?? 30_000);
+    authTimer.unref();
+
+    client.on("authentication", (ctx: AuthContext) => {
+      const refuse = () => {
+        if (++failures > MAX_AUTH_FAILURES) return this.drop(conn);
+        ctx.reject(["publickey"]);
+      };
+      if (ctx.method !== "publickey" || ctx.username !== SSH_LOGIN_USER) return ctx.reject(["publickey"]);
+      const key = findKey(this.opts.keys(), ctx.key.data);
+      if (!key) return refuse();
+      // Without a signature the client only asks whether the key would do.
+      if (!ctx.signature || !ctx.blob) return ctx.accept();
+      if (!key.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) return refuse();
+      conn.fingerprint = key.fingerprint;
+      log.info({ fingerprint: key.fingerprint, key: key.name }, "ssh login");
+      ctx.accept();
+    });
+    client.on("ready", () => {
+      clearTimeout(authTimer);
+      client.on("session", (accept) => this.onSession(accept(), conn, info, log));
+    });
+    client.on("error", (err: Error) => log.debug({ err }, "ssh connection error"));
+    client.on("close", () => {
+      clearTimeout(authTimer);
+      for (const k of conn.kill) k();
+      this.conns.delete(conn);
+    });
+  }
+
+  private onSession(session: ssh2.Session, conn: Conn, info: { ip: string; port: number }, log: Logger): void {
+    let term: { term: string; cols: number; rows: number } | null = null;
+    const clientEnv: Record<string, string> = {};
+    let resize: ((cols: number, rows: number) => void) | null = null;
+
+    session.on("pty", (accept, _reject, p) => {
+      term = { term: p.term || "xterm-256color", cols: p.cols || 80, rows: p.rows || 24 };
+      accept?.();
+    });
+    session.on("window-change", (accept, _reject, p) => {
+      if (term) term = { ...term, cols: p.cols, rows: p.rows };
+      resize?.(p.cols, p.rows);
+      accept?.();
+    });
+    session.on("env", (accept, reject, e) => {
+      if (ACCEPTED_ENV.test(e.key) && e.val.length < 256) {
+        clientEnv[e.key] = e.val;
+        accept?.();
+      } else reject?.();
+    });
+    const run = (stream: ServerChannel, command: string | null) => {
+      const e = this.opts.environment();
+      const local = conn.client as unknown as { _sock?: { localAddress?: string; localPort?: number } };
+      const env: Record<string, string> = {
+        ...e.env,
+        ...clientEnv,
+        SSH_CONNECTION: `${info.ip} ${info.port} ${local._sock?.localAddress ?? "0.0.0.0"} ${local._sock?.localPort ?? this.listeningPort ?? 0}`,
+        SSH_CLIENT: `${info.ip} ${info.port} ${local._sock?.localPort ?? this.listeningPort ?? 0}`,
+        ...(term ? { TERM: term.term } : {}),
+      };
+      if (command !== null) log.info({ command: command.slice(0, 200) }, "ssh exec");
+      const ids = e.uid !== undefined && e.gid !== undefined ? { uid: e.uid, gid: e.gid } : {};
+      if (term) resize = runOnPty(stream, e.shell, command, { ...ids, env, cwd: e.cwd, ...term }, conn.kill);
+      else runPiped(stream, e.shell, command, { ...ids, env, cwd: e.cwd }, conn.kill);
+    };
+    session.on("shell", (accept) => run(accept(), null));
+    session.on("exec", (accept, _reject, p) => run(accept(), p.command));
+    session.on("subsystem", (_accept, reject) => reject());
+    session.on("sftp", (accept, reject) => {
+      let scope: SftpScope;
+      try {
+        scope = this.opts.sftpScope();
+      } catch (err) {
+        log.error({ err }, "sftp unavailable");
+        return reject();
+      }
+      serveSftp(accept(), scope);
+    });
+  }
+}
+
+type SpawnOptions = { env: Record<string, string>; cwd: string; uid?: number; gid?: number };
+
+/** Exit status to the client (or the signal name), then EOF and close: what `ssh host cmd; echo $?` reads. */
+function finish(stream: ServerChannel, code: number | null, signal: string | null): void {
+  if (stream.destroyed) return;
+  if (signal) stream.exit(signal.replace(/^SIG/, ""), false, "");
+  else stream.exit(code ?? 0);
+  stream.end();
+}
+
+function runOnPty(stream: ServerChannel, shell: string, command: string | null, o: SpawnOptions & { term: string; cols: number; rows: number }, kills: Set<() => void>) {
+  const proc = pty.spawn(shell, command === null ? ["-l"] : ["-c", command], {
+    name: o.term,
+    cols: o.cols,
+    rows: o.rows,
+    cwd: o.cwd,
+    env: o.env,
+    encoding: null,
+    ...(o.uid !== undefined && o.gid !== undefined ? { uid: o.uid, gid: o.gid } : {}),
+  });
+  let exited = false;
+  const kill = () => {
+    if (exited) return;
+    try {
+      process.kill(-proc.pid, "SIGHUP");
+    } catch {
+      // gone
+    }
+    setTimeout(() => {
+      if (!exited) {
+        try {
+          process.kill(-proc.pid, "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+    }, 2_000).unref();
+  };
+  kills.add(kill);
+  proc.onData((d: string | Buffer) => {
+    if (!stream.destroyed) stream.write(d);
+  });
+  stream.on("data", (d: Buffer) => {
+    if (!exited) proc.write(d);
+  });
+  stream.on("close", kill);
+  proc.onExit(({ exitCode, signal }) => {
+    exited = true;
+    kills.delete(kill);
+    finish(stream, exitCode, signal ? `SIG${signal}` : null);
+  });
+  return (cols: number, rows: number) => {
+    if (!exited) proc.resize(cols, rows);
+  };
+}
+
+function runPiped(stream: ServerChannel, shell: string, command: string | null, o: SpawnOptions, kills: Set<() => void>) {
+  const child: ChildProcess = spawn(shell, command === null ? ["-l"] : ["-c", command], {
+    cwd: o.cwd,
+    env: o.env as NodeJS.ProcessEnv,
+    detached: true, // own process group: a hang-up reaches the command's children too
+    stdio: ["pipe", "pipe", "pipe"],
+    ...(o.uid !== undefined && o.gid !== undefined ? { uid: o.uid, gid: o.gid } : {}),
+  });
+  let exited = false;
+  const kill = () => {
+    if (exited || !child.pid) return;
+    try {
+      process.kill(-child.pid, "SIGHUP");
+    } catch {
+      // gone
+    }
+    setTimeout(() => {
+      if (!exited && child.pid) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+    }, 2_000).unref();
+  };
+  kills.add(kill);
+  stream.pipe(child.stdin!).on("error", () => {});
+  child.stdout!.pipe(stream, { end: false });
+  child.stderr!.pipe(stream.stderr, { end: false });
+  stream.on("close", kill);
+  child.on("error", (err) => {
+    exited = true;
+    kills.delete(kill);
+    if (!stream.destroyed) stream.stderr.write(`${err.message}\n`);
+    finish(stream, 127, null);
+  });
+  child.on("close", (code, signal) => {
+    exited = true;
+    kills.delete(kill);
+    finish(stream, code, signal);
+  });
+}
