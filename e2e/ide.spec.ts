@@ -29,22 +29,6 @@ async function trpc<T>(page: Page, procedure: string, input: unknown, kind: "que
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
 }
 
-/** The Open IDE link on the portal's server page when the portal UI has one; else its target. */
-async function openIde(page: Page, server: Server): Promise<Page> {
-  const href = `/api/dev/${server.id}/ide`;
-  for (const candidate of [`/servers/${server.id}`, "/dashboard"]) {
-    const res = await page.goto(candidate);
-    if (!res?.ok()) continue;
-    const button = page.locator(`a[href="${href}"]`).first();
-    if ((await button.count()) === 0) continue;
-    const [popup] = await Promise.all([page.context().waitForEvent("page"), button.click()]);
-    return popup;
-  }
-  test.info().annotations.push({ type: "note", description: "no portal page shows the Open IDE button yet: following its link" });
-  await page.goto(href);
-  return page;
-}
-
 let state: { server: Server; ideOrigin: string; usedTokenUrl: string } | undefined;
 
 test.beforeAll(async () => {
@@ -58,22 +42,24 @@ test.beforeAll(async () => {
 
 test("Open IDE opens VS Code at dev-<vmid>.localhost with the workspace in its explorer", async ({ page }) => {
   await signUp(page);
-  // Node runtimes are seeded into the store at start; wait for one to be offered.
-  let runtime: string | undefined;
-  await expect
-    .poll(async () => (runtime = (await trpc<{ runtimes: { name: string }[] }>(page, "servers.runtimeCatalog", undefined, "query")).runtimes[0]?.name), {
-      timeout: 120_000,
-    })
-    .toBeTruthy();
-  const created = await trpc<Server>(page, "servers.create", { kind: "dev", name: "ide e2e", runtimeId: runtime, enableCodeServer: true }, "mutation");
-  let server = created;
+  // Create the dev container with code-server through the portal's wizard.
+  await page.goto("/servers/new");
+  const form = page.getByTestId("create-wizard");
+  await form.getByText("Dev container", { exact: true }).click();
+  await form.getByLabel("Name").fill("IDE e2e");
+  await expect(form.getByLabel("Runtime")).toHaveValue("node", { timeout: 120_000 });
+  await form.getByRole("checkbox", { name: /Enable code-server/ }).check();
+  await form.getByRole("button", { name: "Create server" }).click();
+  await expect(page.getByTestId("provisioning")).toBeVisible();
+  let server: Server | undefined;
   await expect
     .poll(async () => {
-      server = await trpc<Server>(page, "servers.get", { serverId: created.id }, "query");
-      if (server.status === "error") throw new Error(`provisioning failed: ${server.lastError}`);
-      return server.status;
+      [server] = await trpc<Server[]>(page, "servers.list", undefined, "query");
+      if (server?.status === "error") throw new Error(`provisioning failed: ${server.lastError}`);
+      return server?.status;
     }, { timeout: 8 * 60_000, intervals: [2_000] })
     .toBe("running");
+  server = server!;
 
   // A file in the container's workspace (the local provider keeps it under the container folder).
   const workspace = path.join(dataDir, "containers", String(server.vmid), "root", "home", "dev", "workspace");
@@ -84,7 +70,11 @@ test("Open IDE opens VS Code at dev-<vmid>.localhost with the workspace in its e
   page.context().on("request", (r) => {
     if (r.url().includes("/__zlh/auth?token=")) tokenUrls.push(r.url());
   });
-  const ide = await openIde(page, server);
+  // Open IDE on the server page (enabled once the agent reports code-server running); new tab.
+  await page.goto(`/servers/${server.id}?tab=ide`);
+  const button = page.getByRole("link", { name: "Open IDE" });
+  await expect(button).toHaveAttribute("href", `/api/dev/${server.id}/ide`, { timeout: 60_000 });
+  const [ide] = await Promise.all([page.context().waitForEvent("page"), button.click()]);
   const port = new URL(page.url()).port;
   const ideOrigin = `http://dev-${server.vmid}.localhost:${port}`;
   await ide.waitForURL((u) => u.origin === ideOrigin && u.pathname === "/" && !u.search.includes("token"), { timeout: 60_000 });
