@@ -44,6 +44,12 @@ const schema = z.object({
   STRIPE_PRICE_PRO: z.string().regex(/^price_/, "must be a Stripe price id (price_...)").or(z.literal("")).optional(),
   STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).or(z.literal("")).optional(),
   ZLH_BILLING_GRACE_DAYS: z.coerce.number().min(0).max(90).default(7),
+  // SSH to dev containers: a tunnel/jump command for the printed config (`%h` = dev-<vmid>.<dev
+  // domain>), e.g. `cloudflared access ssh --hostname %h`. Unset: direct Host/Port entries.
+  ZLH_SSH_PROXY_COMMAND: z.string().regex(/^[^\r\n\0]*$/, "must be a single line").optional(),
+  // Headscale (self-hosted Tailscale control server) for tailnet auth keys; both or neither.
+  ZLH_HEADSCALE_URL: z.url({ protocol: /^https?$/ }).or(z.literal("")).optional(),
+  ZLH_HEADSCALE_API_KEY: z.string().or(z.literal("")).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

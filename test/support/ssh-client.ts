@@ -23,9 +23,12 @@ export type SshKit = {
   cleanup(): void;
 };
 
+/** No SSH_AUTH_SOCK, no user config: only what the test passes. */
+const clientEnv = () => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: os.tmpdir() }) as unknown as NodeJS.ProcessEnv;
+
 function run(cmd: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<SshResult> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: os.tmpdir() } }, (err, stdout, stderr) => {
+    const child = execFile(cmd, args, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024, env: clientEnv() }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 255) : 0;
       resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
     });
@@ -65,7 +68,7 @@ export function sshKit(): SshKit {
       writeFileSync(file, batch);
       return run("sftp", ["-b", file, ...args], opts);
     },
-    spawnSsh: (args) => spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: os.tmpdir() } }),
+    spawnSsh: (args) => spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"], env: clientEnv() }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -3,6 +3,7 @@ import { accountRouter } from "./routers/account";
 import { billingRouter } from "./routers/billing";
 import { ideRouter } from "./routers/ide";
 import { serversRouter } from "./routers/servers";
+import { sshRouter } from "./routers/ssh";
 import { filesRouter } from "./routers/files";
 import { monitorRouter } from "./routers/monitor";
 
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   billing: billingRouter,
   ide: ideRouter,
   servers: serversRouter,
+  ssh: sshRouter,
   files: filesRouter,
   monitor: monitorRouter,
 });

@@ -7,6 +7,7 @@ import { agentClientFor } from "./agent-for";
 import { progressRecorder, recordEvent } from "./events";
 import { provisioningRuntime } from "./runtime";
 import { decryptToken, encryptToken, generateAgentToken } from "./token-codec";
+import { pushKeysToServer } from "../ssh/sync";
 
 /**
  * The create and delete pipelines the durable jobs run. Every step is idempotent and looks at
@@ -191,6 +192,8 @@ export async function runCreate(serverId: string, ctx: JobContext): Promise<{ ou
     });
     server = await step(serverId, "agent", "Start the agent", () => startAgent(server!, ctx.signal));
     await step(serverId, "provision", "Install and configure", () => provisionAndFollow(server!, ctx.signal));
+    // The owner's SSH keys: pushed now, then on every change (src/server/ssh/sync.ts).
+    if (server.kind === "dev") await step(serverId, "ssh-keys", "Install SSH keys", () => pushKeysToServer(server!));
     // Claimed conditionally: a delete that arrived meanwhile wins.
     const claimed = await db.server.updateMany({ where: { id: serverId, status: "provisioning" }, data: { status: "running", lastError: null } });
     if (claimed.count === 1) await recordEvent(serverId, "job", "done", "Server is ready");

@@ -14,6 +14,7 @@ import { CREATE_QUEUE, DELETE_QUEUE, enqueue } from "./jobs";
 import { provisionPayloadFor, startAgent } from "./pipeline";
 import { provisioningRuntime } from "./runtime";
 import { allowedFrom, refusal, type ServerAction } from "./status-policy";
+import { pushKeysToServer } from "../ssh/sync";
 
 /**
  * Provisioning's service functions: what the servers router calls (one call per procedure) and
@@ -167,6 +168,7 @@ async function doStart(s: Server): Promise<Server> {
     // brings an auto-starting game back up.
     const client = agentClientFor(started)!;
     await client.provision(provisionPayloadFor(started, await rt.provider.gamePortOf(started.providerRef!)));
+    if (started.kind === "dev") await pushKeysToServer(started);
     const done = await db.server.update({ where: { id: s.id }, data: { status: "running", lastError: null } });
     await recordEvent(s.id, "action", "done", "Started");
     return done;

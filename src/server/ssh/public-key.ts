@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
+
+// ssh2 is CommonJS: Node's ESM loader exposes only its default export.
+const { utils } = ssh2;
 
 /**
  * OpenSSH public keys as users paste them (`<type> <base64> [comment]`, one line): validated
