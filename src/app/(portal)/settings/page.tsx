@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ChangePasswordForm } from "~/components/account/change-password-form";
-import { Card, CardBody, CardDescription, CardHeader, CardTitle, PageHeader } from "~/components/ui";
+import { ButtonLink, Card, CardBody, CardDescription, CardHeader, CardTitle, PageHeader } from "~/components/ui";
 import { HydrateClient, getQueryClient, trpc } from "~/trpc/server";
 import { requireSession } from "~/server/auth/guard";
 
@@ -36,6 +36,15 @@ export default async function SettingsPage() {
           </CardHeader>
           <CardBody>
             <ChangePasswordForm />
+          </CardBody>
+        </Card>
+        <Card className="lg:col-span-3">
+          <CardHeader>
+            <CardTitle>SSH keys</CardTitle>
+            <CardDescription>Public keys for ssh, sftp and VS Code Remote-SSH on your dev servers; tailnet auth keys.</CardDescription>
+          </CardHeader>
+          <CardBody>
+            <ButtonLink href="/settings/ssh" variant="secondary">Manage SSH keys</ButtonLink>
           </CardBody>
         </Card>
       </div>
