@@ -11,3 +11,7 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== want) {
   if (r.status !== 0) process.exit(r.status ?? 1);
   writeFileSync(stamp, want);
 }
+
+// The agent bundle that the local provider starts per container (rebuilt only when stale).
+const { ensureAgentBundle } = await import("./build-agent.mjs");
+await ensureAgentBundle({ quiet: true });

@@ -48,7 +48,7 @@ describe.sequential("servers router with the local provider", () => {
     expect(s.server.codeServerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const events = await owner.caller.servers.events({ serverId });
     const done = events.filter((e) => e.type === "step" && e.status === "done").map((e) => (e.data as { step: string }).step);
-    expect(done).toEqual(["container", "agent", "provision"]);
+    expect(done).toEqual(["container", "agent", "provision", "ssh-keys"]);
     expect(events.at(-1)).toMatchObject({ type: "job", status: "done", message: "Server is ready" });
     expect(await owner.caller.servers.list()).toHaveLength(1);
     // The token is stored encrypted only.

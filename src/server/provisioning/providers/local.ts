@@ -1,11 +1,10 @@
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { z } from "zod";
+// @ts-expect-error plain ESM build script without type declarations
+import { AGENT_BUNDLE, ensureAgentBundle } from "../../../../scripts/build-agent.mjs";
 import { logger } from "../../log/logger";
 import { cmdline, containerPids, isAlive } from "./proc";
 import { detectIsolation, sandboxCommand, type IsolationMode } from "./isolation";
@@ -47,8 +46,6 @@ function writeAtomic(file: string, data: string): void {
 
 export type LocalProviderOptions = {
   dataDir: string;
-  /** Project folder holding agent/src/main.ts and node_modules/tsx. */
-  repoDir?: string;
   portalUrl?: string;
 };
 
@@ -56,11 +53,9 @@ export class LocalProvider implements Provider {
   readonly name = "local" as const;
   readonly rotatesTokenOnStart = true;
   readonly containersDir: string;
-  private readonly repoDir: string;
 
   constructor(private readonly opts: LocalProviderOptions) {
     this.containersDir = path.join(path.resolve(opts.dataDir), "containers");
-    this.repoDir = path.resolve(opts.repoDir ?? process.cwd());
   }
 
   async nextVmid(atLeast: number): Promise<number> {
@@ -114,7 +109,6 @@ export class LocalProvider implements Provider {
       isolation: detectIsolation(),
     };
     writeAtomic(path.join(dir, "container.json"), JSON.stringify(layout, null, 2));
-    seedCompileCache(path.join(dir, "tmp"));
     return this.describe(dir, layout);
   }
 
@@ -143,9 +137,8 @@ export class LocalProvider implements Provider {
       // Restart so the agent takes the (rotated) token; its state lives on disk.
       await this.stop(ref);
     }
-    const tsxLoader = pathToFileURL(createRequire(path.join(this.repoDir, "package.json")).resolve("tsx")).href;
     const agentArgs = [
-      process.execPath, "--import", tsxLoader, path.join(this.repoDir, "agent/src/main.ts"),
+      process.execPath, await ensureAgentBundle({ quiet: true }),
       "--port", String(layout.ports.agent), "--host", "127.0.0.1",
       "--root", path.join(dir, "root"),
       "--artifacts", opts.artifactsUrl,
@@ -194,7 +187,7 @@ export class LocalProvider implements Provider {
     return containerPids(launcher, dir).filter((p) => {
       const a = cmdline(p);
       const i = a.indexOf("--root");
-      return i >= 0 && a[i + 1] === rootDir && a.some((x) => x.endsWith("agent/src/main.ts")) && a[0] !== "bwrap" && a[0] !== "unshare";
+      return i >= 0 && a[i + 1] === rootDir && a.some((x) => x === AGENT_BUNDLE) && a[0] !== "bwrap" && a[0] !== "unshare";
     });
   }
 
@@ -242,23 +235,6 @@ export class LocalProvider implements Provider {
   processesOf(vmid: number): number[] {
     const dir = this.dirOf(vmid);
     return containerPids(this.agentPid(dir), dir);
-  }
-}
-
-/**
- * The agent runs from TypeScript through tsx, whose compile cache lives in /tmp: a private /tmp
- * starts cold and recompiles the whole agent (seconds). A copy of the portal's own cache (compiled
- * portal-side sources only, a few MB) makes the first start warm; it is a copy, never shared.
- */
-function seedCompileCache(containerTmp: string): void {
-  const name = `tsx-${process.getuid?.() ?? 0}`;
-  const src = path.join(os.tmpdir(), name);
-  if (!existsSync(src)) return;
-  try {
-    // Only files and folders: tsx keeps IPC sockets there too.
-    cpSync(src, path.join(containerTmp, name), { recursive: true, filter: (p) => { const st = lstatSync(p); return st.isDirectory() || st.isFile(); } });
-  } catch (err) {
-    log.warn({ err }, "could not seed the compile cache (the agent compiles on first start)");
   }
 }
 
