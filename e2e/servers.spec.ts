@@ -20,8 +20,8 @@ async function createServer(page: Page, kind: "game" | "dev", name: string): Pro
   await form.getByRole("button", { name: "Create server" }).click();
   await expect(form.getByText("Give your server a name.")).toBeVisible();
   await form.getByLabel("Name").fill(name);
-  if (kind === "dev") await expect(form.getByLabel("Runtime")).toHaveValue("node", { timeout: 30_000 });
-  else await expect(form.getByLabel("Game")).toHaveValue("flying-squid", { timeout: 30_000 });
+  if (kind === "dev") await expect(form.locator('select[name="runtimeId"]')).toHaveValue("node", { timeout: 30_000 });
+  else await expect(form.locator('select[name="gameTemplate"]')).toHaveValue("flying-squid", { timeout: 30_000 });
   await form.getByRole("button", { name: "Create server" }).click();
   await expect(page.getByTestId("provisioning")).toBeVisible();
   await expect(page.getByRole("progressbar", { name: "Install progress" }).or(page.getByTestId("provisioning-ready"))).toBeVisible();

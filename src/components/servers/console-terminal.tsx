@@ -77,7 +77,8 @@ export function ConsoleTerminal({ serverId, kind }: { serverId: string; kind: "g
         for (const ch of data) {
           if (ch === "\r") {
             term.write("\r\n");
-            if (line.trim()) ws.send(line);
+            // The game console takes keystrokes and ends a line at \r.
+            if (line.trim()) ws.send(`${line}\r`);
             line = "";
           } else if (ch === "\x7f") {
             if (line) {
