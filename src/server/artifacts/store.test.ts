@@ -84,7 +84,8 @@ describe("the local store", () => {
     );
     const cat = readCatalog(store.dir);
     expect(cat.artifacts.map((a) => a.version).sort()).toEqual(["1.0.0", "1.1.0", "1.2.0", "1.3.0"]);
-    expect(cat.channels.demo?.beta).toHaveLength(4);
+    // Landing order varies; a channel never moves back to an older version, so beta ends on the newest.
+    expect(cat.channels.demo?.beta?.at(-1)).toBe("1.3.0");
   });
 
   it("promote and rollback change what a new install resolves to", async () => {
