@@ -21,6 +21,8 @@ if (!names.includes(arg)) {
   console.error(`unknown benchmark "${arg}"; known: ${names.join(", ")}`);
   process.exit(2);
 }
+// Benchmarks that provision containers start the bundled agent: build it when stale.
+spawnSync(process.execPath, [path.join(dir, "../scripts/build-agent.mjs"), "--quiet"], { stdio: "inherit" });
 const r = spawnSync(process.execPath, ["--import", "tsx", path.join(dir, `${arg}.ts`), ...process.argv.slice(3)], {
   stdio: "inherit",
   env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? "production", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },

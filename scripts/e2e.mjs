@@ -90,15 +90,21 @@ if (process.env.E2E_SKIP_GAME_ARTIFACT !== "1") {
   run(process.execPath, ["--import", "tsx", "scripts/artifacts.ts", "build", "flying-squid", "--publish", "--data-dir", dataDir]);
 }
 
-run("npx", ["playwright", "test", ...process.argv.slice(2)], {
-  ...process.env,
-  CHROMIUM_PATH: chromium,
-  E2E_PORT: String(port),
-  E2E_DATA_DIR: dataDir,
-  // Production mode requires real secrets: fresh ones per run.
-  E2E_NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-  E2E_SECRET_KEY: randomBytes(32).toString("hex"),
-  NEXT_TELEMETRY_DISABLED: "1",
-  // Agents inherit the portal's environment: crash restarts after 1 s instead of 30 s.
-  ZLH_GAME_BACKOFF_MS: process.env.ZLH_GAME_BACKOFF_MS ?? "1000,2000,4000",
+const playwright = spawnSync("npx", ["playwright", "test", ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    CHROMIUM_PATH: chromium,
+    E2E_PORT: String(port),
+    E2E_DATA_DIR: dataDir,
+    // Production mode requires real secrets: fresh ones per run.
+    E2E_NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    E2E_SECRET_KEY: randomBytes(32).toString("hex"),
+    NEXT_TELEMETRY_DISABLED: "1",
+    // Agents inherit the portal's environment: crash restarts after 1 s instead of 30 s.
+    ZLH_GAME_BACKOFF_MS: process.env.ZLH_GAME_BACKOFF_MS ?? "1000,2000,4000",
+  },
 });
+// Container agents run detached (they outlive a portal by design): stop this run's containers.
+spawnSync(process.execPath, ["--import", "tsx", "scripts/stop-containers.ts", dataDir], { stdio: "inherit" });
+process.exit(playwright.status ?? 1);

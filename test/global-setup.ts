@@ -23,6 +23,10 @@ function alive(pid: number): boolean {
 export default async function setup(project: TestProject) {
   mkdirSync(users, { recursive: true });
   writeFileSync(path.join(users, String(process.pid)), "");
+  // Local-provider tests start the bundled agent: make sure it matches the sources.
+  // @ts-expect-error plain ESM build script without type declarations
+  const { ensureAgentBundle } = await import("../scripts/build-agent.mjs");
+  await ensureAgentBundle({ quiet: true });
   const db = await bootstrapDatabase(dir);
   project.provide("databaseUrl", process.env.DATABASE_URL!);
   return async () => {

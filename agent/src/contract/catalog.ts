@@ -35,12 +35,19 @@ export const artifactEntrySchema = z
     size: z.number().int().positive(),
     /** Folders (relative to the install dir) put on PATH, for runtimes. */
     bin: z.array(z.string().regex(/^[A-Za-z0-9._/-]+$/).refine((p) => !p.split("/").includes(".."))).default([]),
-    /** How to check an installed copy: run `command` (relative to the install dir) and match stdout+stderr. */
+    /** How to check an installed copy: run `command` (relative to the install dir); stdout+stderr must match the `expect` regular expression (multi-line). */
     verify: z
       .object({
         command: z.string().min(1),
         args: z.array(z.string()).default([]),
-        expect: z.string().min(1),
+        expect: z.string().min(1).refine((re) => {
+          try {
+            new RegExp(re, "m");
+            return true;
+          } catch {
+            return false;
+          }
+        }, "expect must be a valid regular expression"),
       })
       .optional(),
     /** Game artifacts: the agent's template id (ready line, stop command, launch). */

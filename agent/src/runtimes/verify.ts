@@ -14,8 +14,8 @@ export function verifyCommandPath(dir: string, command: string): string | null {
 }
 
 /**
- * Checks an installed runtime: its verify command (relative to the install dir) must mention the
- * expected text (e.g. the version) in stdout or stderr. Without a verify entry, its bin folders must exist.
+ * Checks an installed runtime: the output (stdout + stderr) of its verify command (relative to the
+ * install dir) must match the entry's `expect` regular expression (multi-line: ^ is a line start). Without a verify entry, its bin folders must exist.
  */
 export async function verifyRuntime(dir: string, meta: RuntimeMeta): Promise<void> {
   const label = `${meta.name}@${meta.version}`;
@@ -39,7 +39,7 @@ export async function verifyRuntime(dir: string, meta: RuntimeMeta): Promise<voi
       (err, stdout, stderr) => resolve(`${stdout}${stderr}${err && !stdout && !stderr ? err.message : ""}`),
     );
   });
-  if (!output.includes(meta.verify.expect)) {
+  if (!new RegExp(meta.verify.expect, "m").test(output)) {
     throw new HttpError(502, `runtime ${label} failed verification: expected ${JSON.stringify(meta.verify.expect)} in the output of ${meta.verify.command}, got ${JSON.stringify(output.trim().slice(0, 200))}`);
   }
 }

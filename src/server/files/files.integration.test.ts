@@ -48,7 +48,7 @@ afterAll(async () => {
 }, 120_000);
 
 const put = (uploadId: string, offset: number, body: Uint8Array) =>
-  answer(() => proxyUploadChunk(owner.id, serverId, uploadId, String(offset), new Request("http://portal.test/x", { method: "PUT", body, headers: { "content-length": String(body.byteLength) } })));
+  answer(() => proxyUploadChunk(owner.id, serverId, uploadId, String(offset), new Request("http://portal.test/x", { method: "PUT", body: Buffer.from(body), headers: { "content-length": String(body.byteLength) } })));
 
 describe("files through the portal", () => {
   it("lists, writes, reads, renames, makes folders and deletes through the agent", async () => {

@@ -3,8 +3,6 @@ import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, r
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
-// @ts-expect-error plain ESM build script without type declarations
-import { AGENT_BUNDLE, ensureAgentBundle } from "../../../../scripts/build-agent.mjs";
 import { logger } from "../../log/logger";
 import { cmdline, containerPids, isAlive } from "./proc";
 import { detectIsolation, sandboxCommand, type IsolationMode } from "./isolation";
@@ -138,7 +136,7 @@ export class LocalProvider implements Provider {
       await this.stop(ref);
     }
     const agentArgs = [
-      process.execPath, await ensureAgentBundle({ quiet: true }),
+      process.execPath, agentBundle(),
       "--port", String(layout.ports.agent), "--host", "127.0.0.1",
       "--root", path.join(dir, "root"),
       "--artifacts", opts.artifactsUrl,
@@ -236,6 +234,18 @@ export class LocalProvider implements Provider {
     const dir = this.dirOf(vmid);
     return containerPids(this.agentPid(dir), dir);
   }
+}
+
+/**
+ * The one-file agent (agent/dist/main.mjs, built by scripts/build-agent.mjs from `npm run dev`,
+ * `npm test` and `npm run build`): it boots in about a second where tsx needs several. The portal
+ * runs from the repository root.
+ */
+const AGENT_BUNDLE = path.resolve("agent/dist/main.mjs");
+
+function agentBundle(): string {
+  if (!existsSync(AGENT_BUNDLE)) throw new Error(`agent bundle missing at ${AGENT_BUNDLE}: run \`node scripts/build-agent.mjs\``);
+  return AGENT_BUNDLE;
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
