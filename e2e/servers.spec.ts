@@ -28,7 +28,8 @@ async function createServer(page: Page, kind: "game" | "dev", name: string): Pro
   if (kind === "game") await saveScreenshot(page, "wizard-progress");
   await expect(page.getByTestId("provisioning-ready")).toBeVisible({ timeout: 240_000 });
   await page.getByRole("link", { name: "Open server" }).click();
-  await page.waitForURL(/\/servers\/[^/]+$/);
+  // /servers/new matches a plain /servers/<id> pattern too: wait until we have left the wizard.
+  await page.waitForURL((url) => /^\/servers\/[^/]+$/.test(url.pathname) && url.pathname !== "/servers/new");
   return new URL(page.url()).pathname.split("/").pop()!;
 }
 
