@@ -47,7 +47,7 @@ test("Open IDE opens VS Code at dev-<vmid>.localhost with the workspace in its e
   const form = page.getByTestId("create-wizard");
   await form.getByText("Dev container", { exact: true }).click();
   await form.getByLabel("Name").fill("IDE e2e");
-  await expect(form.getByLabel("Runtime", { exact: true })).toHaveValue("node", { timeout: 120_000 });
+  await expect(form.locator('select[name="runtimeId"]')).toHaveValue("node", { timeout: 120_000 });
   await form.getByRole("checkbox", { name: /Enable code-server/ }).check();
   await form.getByRole("button", { name: "Create server" }).click();
   await expect(page.getByTestId("provisioning")).toBeVisible();

@@ -102,8 +102,12 @@ test.describe.serial("game server", () => {
   test("a killed game shows up in the crash history and comes back", async () => {
     await page.goto(`/servers/${serverId}?tab=overview`);
     await expect(page.getByTestId("game-state")).toHaveText("Running", { timeout: 60_000 });
-    const kill = page.getByRole("button", { name: "Kill" });
-    await kill.click();
+    // The kernel's way, not the Kill button (a requested kill is not a crash): SIGKILL the game
+    // process the agent supervises, as the OOM killer would.
+    const vmid = await vmidOf(page);
+    const runDir = path.join(dataDir, "containers", String(vmid), "root/var/lib/zlh/game");
+    const { pid } = JSON.parse(readFileSync(path.join(runDir, "game.pid.json"), "utf8")) as { pid: number };
+    process.kill(pid, "SIGKILL");
     const crash = page.getByTestId("crash").first();
     await expect(crash.getByTestId("crash-classification")).toHaveText("Unexpected exit", { timeout: 60_000 });
     await expect(crash).toContainText("signal SIGKILL");
