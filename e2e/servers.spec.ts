@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { createSignedInUser } from "./support/auth";
@@ -56,6 +56,20 @@ async function dropFile(page: Page, name: string, size: number) {
   await page.getByTestId("file-browser").dispatchEvent("drop", { dataTransfer: dt });
 }
 
+/** Host pid of the game launcher running under a container root (scans /proc). */
+function gamePid(containerRoot: string): number {
+  const launcher = path.join(containerRoot, "opt/zlh/game/server/launcher.mjs");
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").includes(launcher)) return Number(entry);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  throw new Error(`no game process running from ${launcher}`);
+}
+
 function expectedSha(size: number): string {
   const bytes = Buffer.alloc(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 12)) & 0xff;
@@ -104,10 +118,10 @@ test.describe.serial("game server", () => {
     await expect(page.getByTestId("game-state")).toHaveText("Running", { timeout: 60_000 });
     // The kernel's way, not the Kill button (a requested kill is not a crash): SIGKILL the game
     // process the agent supervises, as the OOM killer would.
+    // The pid files hold pids of the container's own pid namespace, so find the host pid by the
+    // game's command line, which names this container's folder.
     const vmid = await vmidOf(page);
-    const runDir = path.join(dataDir, "containers", String(vmid), "root/var/lib/zlh/game");
-    const { pid } = JSON.parse(readFileSync(path.join(runDir, "game.pid.json"), "utf8")) as { pid: number };
-    process.kill(pid, "SIGKILL");
+    process.kill(gamePid(path.join(dataDir, "containers", String(vmid), "root")), "SIGKILL");
     const crash = page.getByTestId("crash").first();
     await expect(crash.getByTestId("crash-classification")).toHaveText("Unexpected exit", { timeout: 60_000 });
     await expect(crash).toContainText("signal SIGKILL");
