@@ -62,7 +62,9 @@ function gamePid(containerRoot: string): number {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").includes(launcher)) return Number(entry);
+      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      // The supervisor's wrapper names the launcher in its arguments too: take the game itself.
+      if (argv.includes(launcher) && !argv.some((a) => a.endsWith("wrapper.mjs"))) return Number(entry);
     } catch {
       // the process ended while we looked
     }
