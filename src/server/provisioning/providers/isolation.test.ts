@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { detectIsolation, sandboxCommand } from "./isolation";
+import { detectIsolation, privateTmpFor, sandboxCommand } from "./isolation";
 
 describe("isolation", () => {
   it("passes the command through unchanged without a sandbox", () => {
@@ -15,6 +15,12 @@ describe("isolation", () => {
     expect(cmd.join(" ")).toContain("--bind /ct/tmp /tmp");
     expect(cmd).not.toContain("--unshare-net");
     expect(cmd.slice(-2)).toEqual(["node", "a.js"]);
+  });
+  it("keeps the machine's /tmp when the agent or its folder lives under it", () => {
+    expect(privateTmpFor("/data/ct/tmp", ["/repo/agent/dist/main.mjs", "/data/ct"])).toBe("/data/ct/tmp");
+    expect(privateTmpFor("/tmp/x/ct/tmp", ["/repo/agent/dist/main.mjs", "/tmp/x/ct"])).toBeNull();
+    expect(privateTmpFor("/data/ct/tmp", [path.join(os.tmpdir(), "clone/agent/dist/main.mjs"), "/data/ct"])).toBeNull();
+    expect(sandboxCommand("bwrap", null, ["node"]).join(" ")).not.toContain("/tmp");
   });
   it("really isolates pids and /tmp on this machine when a sandbox is available", () => {
     const mode = detectIsolation();

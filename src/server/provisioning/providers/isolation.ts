@@ -11,16 +11,31 @@ import path from "node:path";
  */
 export type IsolationMode = "bwrap" | "unshare" | "none";
 
-/** The command line that runs `argv` in the chosen sandbox with `tmpDir` as its /tmp. */
-export function sandboxCommand(mode: IsolationMode, tmpDir: string, argv: string[]): string[] {
+/**
+ * The command line that runs `argv` in the chosen sandbox with `tmpDir` as its /tmp, or with the
+ * machine's /tmp when `tmpDir` is null (a private /tmp would hide a checkout or data folder that
+ * itself lives under /tmp).
+ */
+export function sandboxCommand(mode: IsolationMode, tmpDir: string | null, argv: string[]): string[] {
   switch (mode) {
     case "bwrap":
-      return ["bwrap", "--dev-bind", "/", "/", "--proc", "/proc", "--bind", tmpDir, "/tmp", "--unshare-pid", "--new-session", "--", ...argv];
+      return ["bwrap", "--dev-bind", "/", "/", "--proc", "/proc", ...(tmpDir ? ["--bind", tmpDir, "/tmp"] : []), "--unshare-pid", "--new-session", "--", ...argv];
     case "unshare":
+      if (!tmpDir) return ["unshare", "--pid", "--fork", "--mount", "--mount-proc", "--propagation", "private", ...argv];
       return ["unshare", "--pid", "--fork", "--mount", "--mount-proc", "--propagation", "private", "sh", "-c", 'mount --bind "$0" /tmp && exec "$@"', tmpDir, ...argv];
     case "none":
       return argv;
   }
+}
+
+/** Whether a private /tmp can be used: nothing the agent needs may live under the machine's /tmp. */
+export function privateTmpFor(tmpDir: string, needed: string[]): string | null {
+  const sysTmp = path.resolve(os.tmpdir());
+  const under = (p: string) => {
+    const r = path.resolve(p);
+    return r === sysTmp || r.startsWith(sysTmp + path.sep) || r === "/tmp" || r.startsWith("/tmp/");
+  };
+  return needed.some(under) ? null : tmpDir;
 }
 
 let probed: IsolationMode | undefined;

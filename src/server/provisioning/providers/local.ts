@@ -5,7 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 import { logger } from "../../log/logger";
 import { cmdline, containerPids, isAlive } from "./proc";
-import { detectIsolation, sandboxCommand, type IsolationMode } from "./isolation";
+import { detectIsolation, privateTmpFor, sandboxCommand, type IsolationMode } from "./isolation";
 import type { ContainerSpec, ContainerState, CreatedContainer, Provider, StartOptions } from "./types";
 
 /**
@@ -145,7 +145,8 @@ export class LocalProvider implements Provider {
       ...(opts.catalogPublicKey ? ["--catalog-public-key", opts.catalogPublicKey] : []),
       ...(this.opts.portalUrl ? ["--portal-url", this.opts.portalUrl] : []),
     ];
-    const [cmd, ...args] = sandboxCommand(layout.isolation as IsolationMode, path.join(dir, "tmp"), agentArgs);
+    const privateTmp = privateTmpFor(path.join(dir, "tmp"), [AGENT_BUNDLE, dir]);
+    const [cmd, ...args] = sandboxCommand(layout.isolation as IsolationMode, privateTmp, agentArgs);
     const out = openSync(path.join(dir, "agent.log"), "a", 0o600);
     try {
       // detached = setsid: own session and process group, no tie to the portal's lifetime.
