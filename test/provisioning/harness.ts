@@ -9,6 +9,11 @@ import { startJobs, stopJobs } from "../../src/server/provisioning/jobs";
 import { LocalProvider } from "../../src/server/provisioning/providers/local";
 import { runtimeFromEnv, setProvisioningRuntime, provisioningRuntime } from "../../src/server/provisioning/runtime";
 import { startTestArtifactServer, type TestArtifactServer } from "../support/artifact-server";
+import { until as untilBase } from "../support/until";
+
+/** Provisioning waits are slower (agents, downloads): a longer default than the shared helper's. */
+export const until = <T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 90_000) =>
+  untilBase(what, fn, timeoutMs, 150);
 
 /**
  * The provisioning test bed: a temp data folder, a signed test artifact store with a small runtime,
@@ -74,17 +79,3 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}

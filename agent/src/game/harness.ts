@@ -4,6 +4,8 @@ import type { GameStatus } from "../contract/game";
 import { flyingSquidBuilder, DEFAULT_CACHE_DIR } from "../../../scripts/artifacts/builders/flying-squid";
 import { freePort, startAgentProcess, type AgentProcess } from "../../../test/support/agent-process";
 import type { TestArtifactServer } from "../../../test/support/artifact-server";
+import { until } from "../../../test/support/until";
+export { until };
 
 /**
  * Shared by the game integration tests and bench/bots.ts: publishes the real flying-squid artifact
@@ -17,20 +19,6 @@ export async function publishFlyingSquid(server: TestArtifactServer): Promise<vo
   await server.publishFile(built.file, entry);
 }
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 60_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 export async function gameStatus(agent: AgentProcess): Promise<GameStatus> {
   const r = await agent.fetch("/game/status");
