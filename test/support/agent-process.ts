@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../src/server/net/free-port";
+export { freePort };
 
 /**
  * Starts the real agent (`npm run agent` entry: agent/src/main.ts under tsx) as its own process
@@ -27,17 +28,6 @@ export type AgentProcess = {
   /** Stop and remove the root folder (unless keepRoot). */
   dispose(): Promise<void>;
 };
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export async function startAgentProcess(opts: {
   artifactsUrl: string;

