@@ -1,4 +1,5 @@
 import type { PrismaClient } from "~/generated/prisma/client";
+import { recordAudit } from "../audit/audit";
 import { decideIdeAccess, type IdeDenial } from "./access";
 import { hostedIdeOrigin } from "./config";
 import { AUTH_PATH } from "./dev-host";
@@ -25,6 +26,8 @@ export async function issueIdeUrl(db: Db, userId: string, ref: ServerRef, origin
   if (!access.ok) return access;
   const vmid = server!.vmid;
   const { token } = await signIdeToken(ideKey("zlh/ide-token/v1"), { vmid, userId });
+  // The token itself is a credential: only the fact of issuing it is recorded.
+  await recordAudit({ actorId: userId, action: "ide.token_issued", targetType: "server", targetId: server!.id, data: { vmid } });
   return { ok: true, vmid, url: `${origin(vmid)}${AUTH_PATH}?token=${encodeURIComponent(token)}` };
 }
 

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { Prisma } from "../../generated/prisma/client";
+import { recordAudit } from "../audit/audit";
 import { db } from "../db/client";
 import { parsePublicKey } from "./public-key";
 import { syncUserKeys } from "./sync";
@@ -35,6 +36,7 @@ export async function addKey(userId: string, input: { name: string; publicKey: s
     }
     throw err;
   }
+  await recordAudit({ actorId: userId, action: "ssh_key.add", targetType: "ssh_key", targetId: row.id, data: { fingerprint: row.fingerprint, name: row.name } });
   await syncUserKeys(userId);
   return view(row);
 }
@@ -42,5 +44,6 @@ export async function addKey(userId: string, input: { name: string; publicKey: s
 export async function removeKey(userId: string, keyId: string): Promise<void> {
   const r = await db.sshKey.deleteMany({ where: { id: keyId, userId } });
   if (r.count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "No such key." });
+  await recordAudit({ actorId: userId, action: "ssh_key.remove", targetType: "ssh_key", targetId: keyId });
   await syncUserKeys(userId);
 }
