@@ -7,6 +7,7 @@ import { bootstrapDatabase } from "./src/server/db/bootstrap";
 import { closeDb } from "./src/server/db/client";
 import { httpRoutes, upgradeRoutes } from "./src/server/http/routes";
 import { startServices, stopServices } from "./src/server/lifecycle";
+import { INSTANCE_HEADER, instanceIdFrom } from "./src/server/cluster/instance";
 
 /**
  * The portal process: Next.js (pages, tRPC, route handlers) plus, in the same HTTP server, the
@@ -23,7 +24,9 @@ const app = next({ dev, hostname: "localhost", port: env.PORT });
 await app.prepare();
 const handle = app.getRequestHandler();
 
+const instanceId = instanceIdFrom(env.ZLH_INSTANCE_ID, env.PORT);
 const server = http.createServer(async (req, res) => {
+  res.setHeader(INSTANCE_HEADER, instanceId);
   try {
     for (const route of httpRoutes) if (await route(req, res)) return;
     await handle(req, res);

@@ -20,6 +20,8 @@ const schema = z.object({
     .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a lower-case DNS name")
     .default("localhost"),
   ZLH_PUBLIC_URL: z.url().optional(),
+  // Name of this portal instance, sent as X-ZLH-Instance (default host:port). See deploy/README.md.
+  ZLH_INSTANCE_ID: z.string().optional(),
   ZLH_PROVIDER: z.enum(["local", "proxmox"]).default("local"),
   // Provisioning (the proxmox values are required when ZLH_PROVIDER=proxmox; see .env.example).
   ZLH_PROXMOX_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -34,8 +36,11 @@ const schema = z.object({
   ZLH_PROVISION_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   ZLH_PROVISION_DEADLINE_MS: z.coerce.number().int().positive().optional(),
   ZLH_ARTIFACTS_URL: z.url().optional(),
-  // Behind a reverse proxy, "true" takes the client address from X-Forwarded-For (sign-in rate limits).
-  ZLH_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  // Reverse proxies in front of the portal that append to X-Forwarded-For: the client address (rate
+  // limits, logs) is the entry that many places from the right. 0: the socket's peer address.
+  ZLH_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  // Sign-ups allowed per client address per minute (each address's network has a slower hourly cap).
+  ZLH_SIGNUP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   // Billing (Stripe). Without the secret key and webhook secret billing is "not configured": everyone
   // is on the free plan. An empty value counts as unset.
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_...)").or(z.literal("")).optional(),
@@ -50,6 +55,8 @@ const schema = z.object({
   // Headscale (self-hosted Tailscale control server) for tailnet auth keys; both or neither.
   ZLH_HEADSCALE_URL: z.url({ protocol: /^https?$/ }).or(z.literal("")).optional(),
   ZLH_HEADSCALE_API_KEY: z.string().or(z.literal("")).optional(),
+  // Prometheus: GET /metrics answers only `Authorization: Bearer <this>`; unset, /metrics is 404.
+  ZLH_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").or(z.literal("")).optional(),
 });
 
 export type Env = z.infer<typeof schema>;
