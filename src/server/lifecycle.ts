@@ -4,6 +4,7 @@ import { artifactSeedService } from "./artifacts/seed";
 import { provisioningJobsService, provisioningReconcilerService } from "./provisioning/services";
 import { billingGraceService } from "./billing/grace-job";
 import { stopServerAsSystem } from "./provisioning/service";
+import { clusterBusService } from "./cluster";
 
 /**
  * Background services of the portal process (job workers, reconcilers). Started by server.ts after
@@ -11,7 +12,7 @@ import { stopServerAsSystem } from "./provisioning/service";
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, billingGraceService(stopServerAsSystem)];
+export const services: Service[] = [clusterBusService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, billingGraceService(stopServerAsSystem)];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {

@@ -8,6 +8,7 @@ import { progressRecorder, recordEvent } from "./events";
 import { provisioningRuntime } from "./runtime";
 import { decryptToken, encryptToken, generateAgentToken } from "./token-codec";
 import { pushKeysToServer } from "../ssh/sync";
+import { announce } from "../cluster";
 
 /**
  * The create and delete pipelines the durable jobs run. Every step is idempotent and looks at
@@ -242,6 +243,7 @@ export async function runDelete(serverId: string, ctx: JobContext): Promise<{ ou
     if (server.providerRef) {
       const ref = server.providerRef;
       await step(serverId, "stop", "Stop the container", () => rt.provider.stop(ref));
+      await announce({ topic: "server.stopped", serverId });
       await step(serverId, "destroy", "Destroy the container", () => rt.provider.destroy(ref));
     }
     await db.server.update({

@@ -15,6 +15,7 @@ import { provisionPayloadFor, startAgent } from "./pipeline";
 import { provisioningRuntime } from "./runtime";
 import { allowedFrom, refusal, type ServerAction } from "./status-policy";
 import { pushKeysToServer } from "../ssh/sync";
+import { announce } from "../cluster";
 
 /**
  * Provisioning's service functions: what the servers router calls (one call per procedure) and
@@ -185,6 +186,8 @@ async function doStop(s: Server): Promise<Server> {
   if (s.providerRef) await rt.provider.stop(s.providerRef);
   const done = await db.server.update({ where: { id: s.id }, data: { status: "stopped" } });
   await recordEvent(s.id, "action", "done", "Stopped");
+  // Consoles and IDE connections to it close on every portal instance.
+  await announce({ topic: "server.stopped", serverId: s.id });
   return done;
 }
 
