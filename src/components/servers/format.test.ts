@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatUptime, percent, statusTone } from "./format";
+import { displayPhase, formatBytes, formatUptime, percent, statusTone } from "./format";
 import { sshConfigSnippet } from "./ssh-config";
 
 describe("server formatting", () => {
@@ -31,5 +31,17 @@ describe("sshConfigSnippet", () => {
   });
   it("has nothing to offer without a port", () => {
     expect(sshConfigSnippet({ vmid: 6003, provider: "local", sshHost: "127.0.0.1", sshPort: null }, "localhost")).toBeNull();
+  });
+});
+
+describe("displayPhase", () => {
+  const live = (over: Partial<{ reachable: boolean; error: string | null; game: { state: string } | null }> = {}) => ({ reachable: true, error: null, game: null, ...over });
+  it("says unreachable when a running server's agent does not answer", () => {
+    expect(displayPhase({ kind: "dev", status: "running" }, live({ reachable: false, error: "agent at unix:/x is unreachable" }))).toBe("unreachable");
+    expect(statusTone("unreachable")).toBe("danger");
+  });
+  it("shows the game's own state while it answers, and the stored status otherwise", () => {
+    expect(displayPhase({ kind: "game", status: "running" }, live({ game: { state: "crashed" } }))).toBe("crashed");
+    expect(displayPhase({ kind: "dev", status: "stopped" }, live({ reachable: false }))).toBe("stopped");
   });
 });

@@ -33,10 +33,24 @@ const tones: Record<string, Tone> = {
   stopped: "neutral",
   error: "danger",
   crashed: "danger",
+  unreachable: "danger",
 };
 
 export function statusTone(status: string): Tone {
   return tones[status] ?? "neutral";
+}
+
+/**
+ * What a server's badge says: the game's own state while it runs, and "unreachable" when the
+ * container should be running but its agent does not answer (it comes back by itself when the
+ * agent answers again: the page polls).
+ */
+export function displayPhase(
+  server: { kind: string; status: string },
+  live: { reachable: boolean; error: string | null; game: { state: string } | null },
+): string {
+  if (server.status === "running" && !live.reachable && live.error) return "unreachable";
+  return server.kind === "game" && live.game && server.status === "running" ? live.game.state : server.status;
 }
 
 export function statusLabel(status: string): string {

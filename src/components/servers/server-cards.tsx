@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Alert, Badge, Card, Spinner } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
-import { formatBytes, formatUptime, statusLabel, statusTone } from "./format";
+import { displayPhase, formatBytes, formatUptime, statusLabel, statusTone } from "./format";
 import { Sparkline } from "./sparkline";
 
 /** The dashboard's server cards: polled every few seconds, so states and charts move on their own. */
@@ -22,7 +22,7 @@ export function ServerCards() {
   return (
     <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="server-cards">
       {q.data.map(({ server, live, samples }) => {
-        const phase = server.kind === "game" && live.game && server.status === "running" ? live.game.state : server.status;
+        const phase = displayPhase(server, live);
         const uptime = server.kind === "game" ? live.game?.uptimeSeconds : live.agentUptimeSeconds;
         const last = samples.at(-1);
         return (

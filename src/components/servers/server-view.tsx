@@ -9,7 +9,7 @@ import { useTRPC } from "~/trpc/react";
 import { ConsoleTerminal } from "./console-terminal";
 import { CrashHistory } from "./crash-history";
 import { FileBrowser } from "./file-browser";
-import { formatBytes, formatUptime, statusLabel, statusTone } from "./format";
+import { displayPhase, formatBytes, formatUptime, statusLabel, statusTone } from "./format";
 import { PowerButtons } from "./power-buttons";
 import { ProvisioningTimeline } from "./provisioning-timeline";
 import { SshSnippet } from "./ssh-snippet";
@@ -39,7 +39,7 @@ export function ServerView({ serverId, devDomain }: { serverId: string; devDomai
   const wanted = params.get("tab") as Tab | null;
   const tab: Tab = wanted && tabs.includes(wanted) ? wanted : "overview";
   const running = server.status === "running";
-  const phase = server.kind === "game" && running && live.game ? live.game.state : server.status;
+  const phase = displayPhase(server, live);
 
   return (
     <div className="space-y-6">
