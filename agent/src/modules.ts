@@ -6,6 +6,7 @@ import { registerFiles } from "./files/module";
 import { registerCodeServer } from "./codeserver/module";
 import { registerGame } from "./game";
 import { registerSsh } from "./ssh/module";
+import { registerBackup } from "./backup/module";
 
 /**
  * The agent's modules, registered in order. Each adds its routes, status sections, metrics and
@@ -13,4 +14,4 @@ import { registerSsh } from "./ssh/module";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame, registerSsh];
+export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame, registerSsh, registerBackup];

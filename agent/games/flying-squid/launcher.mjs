@@ -84,3 +84,47 @@ serv.commands.add({
     process.exit(0);
   },
 });
+
+// Backups (the agent's save-off / save-all / save-on, as on a Java server). flying-squid saves the
+// overworld through prismarine-world's periodic save (every second, only changed chunks) and has
+// no console commands for it; these pause it, flush every pending chunk and player, and resume it.
+const savingWorlds = () => [serv.overworld, serv.netherworld].filter((w) => w && w.storageProvider);
+serv.commands.add({
+  base: "save-off",
+  info: "Pause automatic world saving (backups)",
+  usage: "/save-off",
+  op: true,
+  action() {
+    for (const w of savingWorlds()) w.stopSaving();
+    return "Automatic saving is now disabled";
+  },
+});
+serv.commands.add({
+  base: "save-all",
+  info: "Write every changed chunk and player to disk now",
+  usage: "/save-all",
+  op: true,
+  async action() {
+    await Promise.all(serv.players.map((p) => p.save()));
+    for (const w of savingWorlds()) {
+      // A periodic save may be writing the same region files: let it finish before flushing.
+      while (w.currentlySaving) await new Promise((r) => setTimeout(r, 20));
+      await w.saveNow();
+      await w.finishedSaving;
+    }
+    return "Saved the game";
+  },
+});
+serv.commands.add({
+  base: "save-on",
+  info: "Resume automatic world saving",
+  usage: "/save-on",
+  op: true,
+  action() {
+    for (const w of savingWorlds()) {
+      w.stopSaving();
+      w.startSaving();
+    }
+    return "Automatic saving is now enabled";
+  },
+});

@@ -8,6 +8,8 @@ export type ArchiveEntry = {
   typeFlag: string;
   linkpath?: string;
   mode: number;
+  /** Data bytes (0 for anything but regular files). */
+  size?: number;
 };
 
 /**

@@ -17,8 +17,13 @@ export class TarHeaderReader {
   private longName?: string;
   private longLink?: string;
   private ended = false;
+  private dataLeft = 0; // bytes of the current member's data (not padding) still to pass
 
-  constructor(private onEntry: (e: ArchiveEntry) => void) {}
+  /** `onData`, when given, receives each member's data bytes (backups hash files as they stream). */
+  constructor(
+    private onEntry: (e: ArchiveEntry) => void,
+    private onData?: (chunk: Buffer) => void,
+  ) {}
 
   get finished(): boolean {
     return this.ended;
@@ -30,6 +35,11 @@ export class TarHeaderReader {
       if (this.skip > 0) {
         const n = Math.min(this.skip, chunk.length - off);
         if (this.collect) this.collectData(chunk.subarray(off, off + n));
+        else if (this.dataLeft > 0 && this.onData) {
+          const d = Math.min(n, this.dataLeft);
+          this.onData(chunk.subarray(off, off + d));
+          this.dataLeft -= d;
+        }
         this.skip -= n;
         off += n;
         if (this.skip === 0 && this.collect) this.finishCollect();
@@ -117,8 +127,9 @@ export class TarHeaderReader {
       flag === "0" || flag === "7" ? "file" : flag === "5" ? "dir" : flag === "2" ? "symlink" : flag === "1" ? "hardlink" : "other";
     if (type !== "file" && type !== "other" && size !== 0) throw new Error(`tar member ${JSON.stringify(name)} of type ${flag} carries data`);
     const mode = parseNumeric(h.subarray(100, 108));
-    this.onEntry({ path: name, type, typeFlag: flag, linkpath: linkpath || undefined, mode });
+    this.onEntry({ path: name, type, typeFlag: flag, linkpath: linkpath || undefined, mode, size });
     this.skip = padded(size);
+    this.dataLeft = size;
   }
 }
 

@@ -13,3 +13,5 @@ export * from "./files";
 export * from "./codeserver";
 export * from "./game";
 export * from "./ssh";
+export * from "./backup";
+export * from "./container-stats";

@@ -7,6 +7,7 @@ import { ConsoleSession } from "../console/session";
 import { GAME_CONSOLE_PATH, gameCommandSchema, modInstallSchema, powerActions } from "../contract/game";
 import { conflict } from "../http/errors";
 import { GameConsoleSource } from "./console";
+import { ensureGameUser } from "./identity";
 import { ModManager } from "./mods";
 import { GameSupervisor } from "./supervisor";
 import { templateFor } from "./templates";
@@ -14,6 +15,11 @@ import { templateFor } from "./templates";
 /** Where the game lives inside the container. */
 export const GAME_INSTALL_DIR = "/opt/zlh/game/server";
 export const GAME_RUN_DIR = "/var/lib/zlh/game";
+
+/** What other agent modules (backups) use of the game: its supervisor and its console output. */
+export type GameHandle = { supervisor: GameSupervisor; onOutput(listener: (chunk: Buffer) => void): () => void };
+const handles = new WeakMap<AgentContext, GameHandle>();
+export const gameHandle = (ctx: AgentContext): GameHandle | null => handles.get(ctx) ?? null;
 
 /**
  * Game server supervision. Routes (all bearer-authenticated):
@@ -48,6 +54,7 @@ export async function registerGame(ctx: AgentContext): Promise<void> {
   const source = new GameConsoleSource(runDir, (line) => sup.command(line), ctx.log);
   await source.start();
   const consoleSession = new ConsoleSession(source, { name: "game", log: ctx.log, graceMs: null });
+  handles.set(ctx, { supervisor: sup, onOutput: (l) => source.onData(l) });
 
   ctx.addStatus("game", () => sup.status());
   ctx.router.get("/game/status", ({ send }) => send(200, sup.status()));
@@ -86,6 +93,7 @@ export async function registerGame(ctx: AgentContext): Promise<void> {
       const art = await getCatalogClient(ctx).resolve(g.artifact, "game");
       if (!art.template) throw conflict(`game artifact ${art.name}@${art.version} names no template`);
       const template = templateFor(art.template);
+      await ensureGameUser(ctx);
       const current = sup.installed;
       const same = current?.artifact.name === art.name && current.artifact.version === art.version && existsSync(installDir);
       if (current && !same && existsSync(installDir)) {

@@ -17,6 +17,19 @@ export type GameSettings = {
 
 export type LaunchSpec = { command: string; args: string[]; env?: Record<string, string> };
 
+export type BackupSpec = {
+  /** Console lines: pause automatic saving, flush everything to disk, resume saving. */
+  saveOff: string;
+  saveAll: string;
+  saveOn: string;
+  /** Printed once the flush has finished. */
+  savedPattern: RegExp;
+  /** Console line that tells the players something (the message is appended). */
+  say: string;
+  /** Top-level names in the install folder that come from the game artifact (not backed up, kept on restore). */
+  excludes: string[];
+};
+
 export type GameTemplate = {
   id: string;
   /** Matched against each output line (ANSI stripped): the server accepts players. */
@@ -31,6 +44,8 @@ export type GameTemplate = {
   modExtensions: string[];
   /** A string the game process's /proc/<pid>/cmdline contains (reattach check). */
   cmdlineMarker: string;
+  /** How a backup makes the world consistent while the game keeps running, and what it leaves out. */
+  backup: BackupSpec;
   /** Writes the game's own settings files and returns the command line to run in `installDir`. */
   prepare(installDir: string, settings: GameSettings): Promise<LaunchSpec>;
 };
@@ -44,6 +59,9 @@ const flyingSquid: GameTemplate = {
   modsFolder: "plugins",
   modExtensions: [".js", ".cjs"],
   cmdlineMarker: "launcher.mjs",
+  // The launcher adds save-off/save-all/save-on (flying-squid has none): they stop, flush and
+  // restart prismarine-world's periodic chunk saving.
+  backup: { saveOff: "save-off", saveAll: "save-all", saveOn: "save-on", savedPattern: /Saved the game/, say: "say", excludes: ["node_modules", "launcher.mjs", "package.json", "package-lock.json", ".zlh-installed", "logs"] },
   async prepare(installDir, s) {
     const settingsFile = path.join(installDir, "zlh-settings.json");
     await writeFileAtomic(
@@ -87,6 +105,7 @@ function javaTemplate(id: string, modsFolder: string | null): GameTemplate {
     modsFolder,
     modExtensions: [".jar"],
     cmdlineMarker: "server.jar",
+    backup: { saveOff: "save-off", saveAll: "save-all flush", saveOn: "save-on", savedPattern: /Saved the game/, say: "say", excludes: ["server.jar", "libraries", "versions", "jre", "cache", "logs"] },
     async prepare(installDir, s) {
       const propsFile = path.join(installDir, "server.properties");
       const existing = existsSync(propsFile) ? await readFile(propsFile, "utf8") : "";

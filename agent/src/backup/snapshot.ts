@@ -1,0 +1,24 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/**
+ * Copies `root` (minus the top-level `excludes`) into `dest`, keeping modes, owners, times and
+ * links. `--reflink=auto` makes it instant on copy-on-write filesystems; elsewhere it is a plain
+ * copy, which is what lets the game resume saving long before the archive is compressed.
+ */
+export async function copySnapshot(root: string, excludes: string[], dest: string, signal: AbortSignal): Promise<void> {
+  await mkdir(dest, { recursive: true, mode: 0o700 });
+  if (!existsSync(root)) return;
+  const entries = (await readdir(root)).filter((n) => !excludes.includes(n)).map((n) => path.join(root, n));
+  if (entries.length === 0) return;
+  await run("cp", ["-a", "--reflink=auto", "-t", dest, "--", ...entries], { signal, maxBuffer: 1024 * 1024 });
+}
+
+export async function removeTree(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+}
