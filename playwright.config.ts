@@ -74,6 +74,8 @@ export default defineConfig({
       NEXTAUTH_SECRET: process.env.E2E_NEXTAUTH_SECRET ?? "",
       ZLH_SECRET_KEY: process.env.E2E_SECRET_KEY ?? "",
       LOG_LEVEL: "warn",
+      // Every spec signs up its own users from 127.0.0.1; the sign-up rate limit has its own tests.
+      ZLH_SIGNUP_PER_MINUTE: "1000",
       STRIPE_SECRET_KEY: stripe.secretKey,
       STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
       STRIPE_PRICE_STARTER: "price_fake_starter",

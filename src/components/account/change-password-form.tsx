@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import { signIn } from "next-auth/react";
 import { useRef, useState, type FormEvent } from "react";
 import { z } from "zod";
 import { Alert, Button, Field } from "~/components/ui";
@@ -10,7 +11,7 @@ import { useTRPC } from "~/trpc/react";
 
 type Errors = { currentPassword?: string; newPassword?: string; confirm?: string; form?: string };
 
-export function ChangePasswordForm() {
+export function ChangePasswordForm({ email }: { email: string }) {
   const trpc = useTRPC();
   const change = useMutation(trpc.account.changePassword.mutationOptions());
   const [errors, setErrors] = useState<Errors>({});
@@ -39,8 +40,11 @@ export function ChangePasswordForm() {
     setErrors({});
     try {
       await change.mutateAsync(parsed.data);
+      // Changing the password signed out every session, this one too: sign in again with the new one.
+      const res = await signIn("credentials", { email, password: parsed.data.newPassword, redirect: false });
       form.reset();
-      setSaved(true);
+      if (res && !res.error) setSaved(true);
+      else window.location.assign("/signin?callbackUrl=%2Fsettings");
     } catch (err) {
       const fe = formError(err);
       // The one refusal tied to a field is a wrong current password; the rest concern the whole form.
@@ -55,7 +59,7 @@ export function ChangePasswordForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Change password">
       {errors.form && <Alert tone="danger">{errors.form}</Alert>}
-      {saved && <Alert tone="success">Password changed. Use the new one next time you sign in.</Alert>}
+      {saved && <Alert tone="success">Password changed. Other devices were signed out.</Alert>}
       <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={errors.currentPassword} />
       <Field
         label="New password"

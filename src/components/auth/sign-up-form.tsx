@@ -39,12 +39,14 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
         window.location.assign(callbackUrl);
         return;
       }
-      // The account exists; only the automatic sign-in failed (e.g. rate limited): say so plainly.
-      setErrors({ form: `Your account was created, but signing in failed: ${res?.error ?? "unknown error"}. Try signing in.` });
+      // Sign-up answers the same for a new and a taken email (no account discovery); when the
+      // automatic sign-in fails, the email may belong to someone already, who gets an email about it.
+      setErrors({
+        form: "We could not sign you in with this email and password. If you already have an account, sign in instead.",
+      });
     } catch (err) {
       const e = formError(err);
-      if (e.code === "CONFLICT") setErrors({ email: e.message });
-      else if (e.fields.email || e.fields.password) setErrors({ email: e.fields.email, password: e.fields.password });
+      if (e.fields.email || e.fields.password) setErrors({ email: e.fields.email, password: e.fields.password });
       else setErrors({ form: e.message });
     }
     inFlight.current = false;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../../test/db";
 import { AccountError } from "./account.types";
 import { changePassword, getAccount, signUp, verifyCredentials } from "./service";
-import { signInPolicies } from "../ratelimit/signin";
+import { signInKeys, signInPolicies } from "../ratelimit/signin";
 
 useTestDatabase();
 const { db, closeDb } = await import("../db/client");
@@ -61,26 +61,42 @@ describe("account service (real PostgreSQL)", () => {
     expect(unknown.message).toBe(wrong.message);
   });
 
-  it("rate limits an account after repeated wrong passwords, even with the right one", async () => {
+  it("rate limits guesses from one address, even with the right password", async () => {
     const victim = email();
+    const attacker = address();
     await signUp(db, { email: victim, password });
-    for (let i = 0; i < signInPolicies.account.limit; i++) {
-      await rejection(verifyCredentials(db, { email: victim, password: `guess number ${i}` }, { address: address() }));
+    for (let i = 0; i < signInPolicies.pair.limit; i++) {
+      await rejection(verifyCredentials(db, { email: victim, password: `guess number ${i}` }, { address: attacker }));
     }
-    const limited = await rejection(verifyCredentials(db, { email: victim, password }, { address: address() }));
+    const limited = await rejection(verifyCredentials(db, { email: victim, password }, { address: attacker }));
     expect(limited.code).toBe("RATE_LIMITED");
     expect(limited.message).toBe("Too many attempts, try again in 15 minutes.");
+  }, 120_000);
+
+  // Regression (#16): eight failures from a stranger used to lock the account for its owner too.
+  it("a stranger's failures do not lock the owner out; a distributed guess hits the slower backstop", async () => {
+    const victim = email();
+    await signUp(db, { email: victim, password });
+    const attacker = address();
+    for (let i = 0; i < signInPolicies.pair.limit; i++) {
+      await rejection(verifyCredentials(db, { email: victim, password: `guess number ${i}` }, { address: attacker }));
+    }
+    expect((await rejection(verifyCredentials(db, { email: victim, password }, { address: attacker }))).code).toBe("RATE_LIMITED");
+    expect((await verifyCredentials(db, { email: victim, password }, { address: address() })).email).toBe(victim);
+    // The backstop: fill the account bucket as many addresses would, then even a new address waits.
+    await db.rateLimitBucket.update({ where: { key: `signin:account:${victim}` }, data: { count: signInPolicies.account.limit } });
+    expect((await rejection(verifyCredentials(db, { email: victim, password }, { address: address() }))).code).toBe("RATE_LIMITED");
   }, 120_000);
 
   it("does not count successful sign-ins against the limits", async () => {
     const who = email();
     const ip = address();
     await signUp(db, { email: who, password });
-    for (let i = 0; i < signInPolicies.account.limit + 1; i++) {
+    for (let i = 0; i < signInPolicies.pair.limit + 1; i++) {
       expect((await verifyCredentials(db, { email: who, password }, { address: ip })).email).toBe(who);
     }
-    const buckets = await db.rateLimitBucket.findMany({ where: { key: { in: [`signin:account:${who}`, `signin:address:${ip}`] } } });
-    expect(buckets.map((b) => b.count)).toEqual([0, 0]);
+    const buckets = await db.rateLimitBucket.findMany({ where: { key: { in: Object.values(signInKeys(who, ip)) } } });
+    expect(buckets.map((b) => b.count)).toEqual([0, 0, 0]);
   }, 120_000);
 
   it("changes the password only with the right current one", async () => {

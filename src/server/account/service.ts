@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { PrismaClient } from "~/generated/prisma/client";
+import { bumpSessionVersion } from "../auth/session-version";
 import { beginSignInAttempt } from "../ratelimit/signin";
 import { tooManyAttemptsMessage } from "../ratelimit/window";
 import { hashPassword, needsRehash, verifyPassword } from "./password";
@@ -80,6 +81,9 @@ export async function changePassword(
   }
   await attempt.succeeded();
   await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword) } });
+  // Whoever else holds a session (a stolen cookie, a forgotten laptop) is signed out; this browser
+  // signs in again with the new password.
+  await bumpSessionVersion(userId, db);
 }
 
 export async function getAccount(db: Db, userId: string): Promise<AccountSummary> {

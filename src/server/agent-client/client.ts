@@ -1,4 +1,4 @@
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import type { z } from "zod";
 import {
   agentEventSchema,
@@ -11,14 +11,19 @@ import {
 } from "../../../agent/src/contract";
 import { backoffDelay, isRetryable } from "./backoff";
 import { AgentResponseError, AgentUnauthorizedError, AgentUnreachableError } from "./errors";
+import { agentFetch, agentWebSocket, type AgentEndpoint } from "./transport";
+import { requestIdHeaders } from "../log/request-scope";
 
 /**
  * The portal's client for one agent: bearer token on every call, a timeout per attempt, retries
  * with backoff for idempotent calls (GET, and POST /provision which the agent makes idempotent),
- * responses parsed with the agent's own contract schemas.
+ * responses parsed with the agent's own contract schemas. Every call goes through the transport
+ * (Unix socket, plain TCP, or TLS pinned to the agent's certificate).
  */
 export type AgentClientOptions = {
   url: string;
+  /** sha256 fingerprint of the agent's certificate (https endpoints). */
+  pin?: string | null;
   token: string;
   timeoutMs?: number;
   retries?: number;
@@ -50,12 +55,14 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 export class AgentClient {
   readonly url: string;
+  readonly endpoint: AgentEndpoint;
   private readonly token: string;
   private readonly timeoutMs: number;
   private readonly retries: number;
 
   constructor(opts: AgentClientOptions) {
     this.url = opts.url.replace(/\/+$/, "");
+    this.endpoint = { url: this.url, pin: opts.pin ?? null };
     this.token = opts.token;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.retries = opts.retries ?? 3;
@@ -64,7 +71,7 @@ export class AgentClient {
   /** Unauthenticated liveness: true when /healthz answers 200 within the timeout. */
   async healthy(timeoutMs = 2_000): Promise<boolean> {
     try {
-      const r = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+      const r = await agentFetch(this.endpoint, "/healthz", { signal: AbortSignal.timeout(timeoutMs) });
       await r.body?.cancel();
       return r.ok;
     } catch {
@@ -88,8 +95,7 @@ export class AgentClient {
 
   /** Opens one of the agent's WebSocket routes (console, logs) with the bearer token. */
   openWebSocket(path: string, opts: { protocols?: string[] } = {}): WebSocket {
-    const wsUrl = `${this.url.replace(/^http/, "ws")}${path}`;
-    return new WebSocket(wsUrl, opts.protocols, { headers: { authorization: `Bearer ${this.token}` }, handshakeTimeout: this.timeoutMs });
+    return agentWebSocket(this.endpoint, path, { protocols: opts.protocols, headers: { authorization: `Bearer ${this.token}`, ...requestIdHeaders() }, handshakeTimeout: this.timeoutMs });
   }
 
   /**
@@ -99,7 +105,7 @@ export class AgentClient {
   async followEvents(onEvent: (ev: AgentEvent) => void, signal: AbortSignal): Promise<void> {
     let res: Response;
     try {
-      res = await fetch(`${this.url}/events`, { headers: { authorization: `Bearer ${this.token}`, accept: "text/event-stream" }, signal });
+      res = await agentFetch(this.endpoint, "/events", { headers: { authorization: `Bearer ${this.token}`, accept: "text/event-stream", ...requestIdHeaders() }, signal });
     } catch (err) {
       if (signal.aborted) return;
       throw new AgentUnreachableError(this.url, err);
@@ -141,10 +147,11 @@ export class AgentClient {
       let res: Response;
       try {
         const timeout = AbortSignal.timeout(o.timeoutMs ?? this.timeoutMs);
-        res = await fetch(`${this.url}${o.path}`, {
+        res = await agentFetch(this.endpoint, o.path, {
           method: o.method,
           headers: {
             authorization: `Bearer ${this.token}`,
+            ...requestIdHeaders(),
             ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
           },
           body: o.body !== undefined ? JSON.stringify(o.body) : undefined,

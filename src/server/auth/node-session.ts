@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { getToken } from "next-auth/jwt";
 import type { SessionUser } from "./session";
+import { isSessionCurrent } from "./session-version";
 
 /**
  * The signed-in user of a raw Node request, for routes the custom server handles itself
@@ -15,6 +16,8 @@ export async function sessionUserFromRequest(req: Pick<IncomingMessage, "headers
     secret,
   });
   if (!token?.sub || typeof token.email !== "string") return null;
+  // getToken only verifies the JWT; a session revoked by a version bump must not open sockets.
+  if (!(await isSessionCurrent(token.sub, token.sv))) return null;
   return { id: token.sub, email: token.email };
 }
 

@@ -9,11 +9,20 @@ import type { HttpRoute } from "../http/routes";
 export const CLIENT_ADDRESS_HEADER = "x-zlh-client-address";
 export const REQUEST_PATH_HEADER = "x-zlh-request-path";
 
-export function clientAddress(req: Pick<IncomingMessage, "headers" | "socket">, trustProxy: boolean): string {
-  if (trustProxy) {
+/**
+ * The client's address. With `trustedHops` reverse proxies in front, each appending the address it
+ * saw to X-Forwarded-For, the client is the entry `trustedHops` places from the right: entries to
+ * its left were written by the client itself and prove nothing.
+ */
+export function clientAddress(req: Pick<IncomingMessage, "headers" | "socket">, trustedHops: number): string {
+  if (trustedHops > 0) {
     const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    if (first) return first;
+    const entries = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? ""))
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const picked = entries[Math.max(0, entries.length - trustedHops)];
+    if (picked) return normalizeAddress(picked);
   }
   return normalizeAddress(req.socket.remoteAddress ?? "unknown");
 }
@@ -30,9 +39,9 @@ export function requestPath(url: string | undefined): string {
   return u.pathname + u.search;
 }
 
-export function requestContextRoute(trustProxy: boolean): HttpRoute {
+export function requestContextRoute(trustedHops: number): HttpRoute {
   return (req) => {
-    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, trustProxy);
+    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, trustedHops);
     req.headers[REQUEST_PATH_HEADER] = requestPath(req.url);
     return false;
   };

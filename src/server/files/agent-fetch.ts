@@ -1,13 +1,14 @@
 import type { Server } from "../../generated/prisma/client";
-import { provisioningRuntime } from "../provisioning/runtime";
-import { decryptToken } from "../provisioning/token-codec";
+import { agentFetch as transportFetch, type AgentFetchInit } from "../agent-client/transport";
+import { agentAccessFor } from "../provisioning/agent-for";
+import { requestIdHeaders } from "../log/request-scope";
 
 /**
  * A raw fetch to a server's agent with its bearer token, for what the JSON client does not cover
- * (streamed bodies, Prometheus text). The URL and token come from the database row, never from a request.
+ * (streamed bodies, Prometheus text). The endpoint and token come from the database row, never from a request.
  */
-export function agentFetch(server: Pick<Server, "id" | "agentUrl" | "agentTokenEnc">, path: string, init: RequestInit & { duplex?: "half" } = {}): Promise<Response> {
-  if (!server.agentUrl || !server.agentTokenEnc) return Promise.reject(new Error("the server has no agent yet"));
-  const token = decryptToken(server.agentTokenEnc, provisioningRuntime().secretKey, server.id);
-  return fetch(`${server.agentUrl.replace(/\/+$/, "")}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
+export function agentFetch(server: Pick<Server, "id" | "agentUrl" | "agentTokenEnc" | "agentCertPinEnc">, path: string, init: AgentFetchInit = {}): Promise<Response> {
+  const access = agentAccessFor(server);
+  if (!access) return Promise.reject(new Error("the server has no agent yet"));
+  return transportFetch(access.endpoint, path, { ...init, headers: { ...(init.headers as Record<string, string>), ...requestIdHeaders(), authorization: `Bearer ${access.token}` } });
 }

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { uploadCreateSchema, uploadIdSchema, relativePathSchema } from "../../../agent/src/contract";
+import type { AgentFetchInit } from "../agent-client/transport";
 import { agentFetch as agentFetchFor } from "./agent-fetch";
 import { fileTarget, type FileTarget } from "./service";
 
@@ -28,7 +29,7 @@ export async function answer(fn: () => Promise<Response>): Promise<Response> {
   }
 }
 
-function agentFetch(t: FileTarget, path: string, init: RequestInit & { duplex?: "half" } = {}): Promise<Response> {
+function agentFetch(t: FileTarget, path: string, init: AgentFetchInit = {}): Promise<Response> {
   return agentFetchFor(t.server, path, init);
 }
 

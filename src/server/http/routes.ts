@@ -17,7 +17,7 @@ export const httpRoutes: HttpRoute[] = [
   // Before anything else: dev-<vmid> hosts are the hosted IDE and never reach Next.
   ideHttpRoute,
   // First: stamps the client address and request path every later handler (and Next) relies on.
-  requestContextRoute(env.ZLH_TRUST_PROXY === "true"),
+  requestContextRoute(env.ZLH_TRUSTED_PROXIES),
   // /artifacts/: the local artifact store (catalog, signature, versioned files) for agents.
   artifactsHttpRoute,
 ];

@@ -35,7 +35,7 @@ function once<T>(f: () => T): () => T {
 export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiStore?: JtiStore } = {}) {
   const portal = portalUrl();
   const forwarder = createForwarder({
-    clientAddress: (req) => clientAddress(req, env.ZLH_TRUST_PROXY === "true"),
+    clientAddress: (req) => clientAddress(req, env.ZLH_TRUSTED_PROXIES),
     forwardedProto: portal.protocol === "https:" ? "https" : "http",
     dropCookie: isPortalOrIdeCookie,
     onUpstreamDown: (req, res, err) => {

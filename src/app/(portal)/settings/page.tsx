@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ChangePasswordForm } from "~/components/account/change-password-form";
+import { SignOutEverywhereButton } from "~/components/account/sign-out-everywhere-button";
 import { ButtonLink, Card, CardBody, CardDescription, CardHeader, CardTitle, PageHeader } from "~/components/ui";
 import { HydrateClient, getQueryClient, trpc } from "~/trpc/server";
 import { requireSession } from "~/server/auth/guard";
@@ -32,10 +33,19 @@ export default async function SettingsPage() {
         <Card className="lg:col-span-2">
           <CardHeader>
             <CardTitle>Change password</CardTitle>
-            <CardDescription>You need your current password. Other devices stay signed in.</CardDescription>
+            <CardDescription>You need your current password. Other devices are signed out.</CardDescription>
           </CardHeader>
           <CardBody>
-            <ChangePasswordForm />
+            <ChangePasswordForm email={me.email} />
+          </CardBody>
+        </Card>
+        <Card className="lg:col-span-3">
+          <CardHeader>
+            <CardTitle>Sessions</CardTitle>
+            <CardDescription>Signs out every browser and closes every IDE tab of this account, this one included.</CardDescription>
+          </CardHeader>
+          <CardBody>
+            <SignOutEverywhereButton />
           </CardBody>
         </Card>
         <Card className="lg:col-span-3">

@@ -6,7 +6,8 @@ import { useTestDatabase } from "../../../../test/db";
 useTestDatabase();
 const { createCaller } = await import("../root");
 const { createTRPCContext } = await import("../trpc");
-const { closeDb } = await import("../../db/client");
+const { db, closeDb } = await import("../../db/client");
+const { env } = await import("~/env");
 afterAll(closeDb);
 
 const password = "a long enough password";
@@ -22,14 +23,26 @@ async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
 }
 
 describe("account router", () => {
-  it("signs up, refuses a duplicate with CONFLICT and shows the caller their account", async () => {
+  // Regression (#16): a taken email used to answer CONFLICT "already exists" (account discovery).
+  it("answers a new and a taken email the same way and shows the caller their account", async () => {
     const email = `router-${randomUUID()}@example.test`;
-    const user = await (await anonymous()).account.signUp({ email, password });
-    const dup = await trpcError((await anonymous()).account.signUp({ email, password }));
-    expect(dup.code).toBe("CONFLICT");
-    expect(dup.message).toBe("An account with this email already exists.");
+    const first = await (await anonymous()).account.signUp({ email, password });
+    const again = await (await anonymous()).account.signUp({ email, password: "some other password" });
+    expect(again).toEqual(first);
+    const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true, email: true } });
     expect(await (await as(user)).account.me()).toMatchObject({ id: user.id, email });
   });
+
+  // Regression (#16): sign-up had no limit; each call runs a memory-hard hash.
+  it("rate limits sign-ups per address with TOO_MANY_REQUESTS", async () => {
+    const caller = await anonymous();
+    const codes: string[] = [];
+    for (let i = 0; i < env.ZLH_SIGNUP_PER_MINUTE + 2; i++) {
+      codes.push(await caller.account.signUp({ email: `flood-${randomUUID()}@example.test`, password }).then(() => "OK", (e: TRPCError) => e.code));
+    }
+    expect(codes.slice(0, env.ZLH_SIGNUP_PER_MINUTE).every((c) => c === "OK")).toBe(true);
+    expect(codes.slice(env.ZLH_SIGNUP_PER_MINUTE)).toEqual(["TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
+  }, 120_000);
 
   it("validates input with the shared schema", async () => {
     const err = await trpcError((await anonymous()).account.signUp({ email: "nope", password: "short" }));
@@ -43,8 +56,9 @@ describe("account router", () => {
   });
 
   it("changes the password of the signed-in user only with the current one", async () => {
-    const user = await (await anonymous()).account.signUp({ email: `router-${randomUUID()}@example.test`, password });
-    const caller = await as(user);
+    const email = `router-${randomUUID()}@example.test`;
+    await (await anonymous()).account.signUp({ email, password });
+    const caller = await as(await db.user.findUniqueOrThrow({ where: { email }, select: { id: true, email: true } }));
     const wrong = await trpcError(caller.account.changePassword({ currentPassword: "not it at all", newPassword: "another long one" }));
     expect(wrong).toMatchObject({ code: "BAD_REQUEST", message: "Current password is wrong." });
     await caller.account.changePassword({ currentPassword: password, newPassword: "another long one" });

@@ -1,7 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { clientAddressFrom } from "~/server/auth/request-context";
 import { AccountError, changePasswordInput, signUpInput, type AccountErrorCode } from "~/server/account/account.types";
-import { changePassword, getAccount, signUp } from "~/server/account/service";
+import { changePassword, getAccount } from "~/server/account/service";
+import { publicSignUp } from "~/server/account/signup";
+import { signOutEverywhere } from "~/server/auth/session-version";
+import { env } from "~/env";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
 
 const trpcCode: Record<AccountErrorCode, TRPCError["code"]> = {
@@ -26,7 +29,11 @@ async function mapped<T>(work: Promise<T>): Promise<T> {
 export const accountRouter = createTRPCRouter({
   me: protectedProcedure.query(({ ctx }) => mapped(getAccount(ctx.db, ctx.session.user.id))),
 
-  signUp: publicProcedure.input(signUpInput).mutation(({ ctx, input }) => mapped(signUp(ctx.db, input))),
+  signUp: publicProcedure
+    .input(signUpInput)
+    .mutation(({ ctx, input }) => mapped(publicSignUp(ctx.db, input, { address: ctx.ip, perMinute: env.ZLH_SIGNUP_PER_MINUTE }))),
+
+  signOutEverywhere: protectedProcedure.mutation(({ ctx }) => signOutEverywhere(ctx.session.user.id)),
 
   changePassword: protectedProcedure
     .input(changePasswordInput)
