@@ -27,7 +27,8 @@ import {
   type PublishMeta,
 } from "../src/server/artifacts/store";
 import type { ArtifactBuilder } from "./artifacts/builder";
-import { mb, progressPrinter } from "./artifacts/progress";
+import { defaultBuildJobs } from "../src/server/artifacts/defaults";
+import { jsonProgress, mb, progressPrinter } from "./artifacts/progress";
 import { discoverBuilders } from "./artifacts/registry";
 
 /**
@@ -38,7 +39,8 @@ const USAGE = `usage: npm run artifacts -- <command> [options] [--data-dir DIR]
 
   list                                   the catalog as a table
   build <name>[@version]... [--publish] [--channel stable|beta]
-  build --defaults [--publish]           node runtimes + code-server + flying-squid (when their builders exist)
+  build --defaults [--publish]           node runtimes, flying-squid, code-server, python, java, the container template
+        [--progress-json]                progress as JSON lines on stderr (the portal's build runner reads them)
   builders                               builders found here, their versions and availability
   publish <file> --kind K --name N --version V [--arch x64|arm64|any] [--bin DIR]...
           [--display-name S] [--verify-command C --verify-arg A... --verify-expect RE]
@@ -69,8 +71,12 @@ const options = {
   "verify-expect": { type: "string" },
   template: { type: "string" },
   game: { type: "string" },
+  "progress-json": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+let progressJson = false;
+const progressFor = (label: string) => (progressJson ? jsonProgress(label) : progressPrinter(label));
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>["values"];
 
@@ -173,7 +179,7 @@ async function publishOne(dataDir: string, file: string, meta: PublishMeta, chan
   const store = await openStore(dataDir);
   const label = `${meta.name}@${meta.version}`;
   const size = existsSync(file) ? statSync(file).size : 0;
-  const progress = progressPrinter(label);
+  const progress = progressFor(label);
   const r = await publishFile(store, file, meta, channels, (done, total) => progress({ step: "hash", done, total }));
   if (r.added) {
     const moved = channels.filter((c) => !r.skippedChannels.includes(c));
@@ -248,13 +254,6 @@ async function cmdBuilders(): Promise<number> {
   return 0;
 }
 
-/** What the product needs from a fresh machine: every Node runtime, the IDE addon, the game. */
-const DEFAULT_BUILDS: { name: string; allVersions: boolean }[] = [
-  { name: "node", allVersions: true },
-  { name: "code-server", allVersions: false },
-  { name: "flying-squid", allVersions: false },
-];
-
 async function cmdBuild(dataDir: string, positionals: string[], v: Values): Promise<number> {
   const { builders, broken } = await discoverBuilders();
   for (const b of broken) err(`warning: builders/${b.file} did not load: ${b.error}`);
@@ -262,19 +261,11 @@ async function cmdBuild(dataDir: string, positionals: string[], v: Values): Prom
   const jobs: { builder: ArtifactBuilder; version: string }[] = [];
   if (v.defaults) {
     if (positionals.length) throw new UsageError("build --defaults takes no names");
-    for (const d of DEFAULT_BUILDS) {
-      const b = byName.get(d.name);
-      if (!b) {
-        err(`skip ${d.name}: no builder in scripts/artifacts/builders/`);
-        continue;
-      }
-      const avail = await b.available();
-      if (avail !== true) {
-        err(`skip ${d.name}: ${avail}`);
-        continue;
-      }
-      const versions = await b.versions();
-      for (const version of d.allVersions ? versions : versions.slice(0, 1)) jobs.push({ builder: b, version });
+    // The same list the portal prepares on a fresh machine (src/server/artifacts/defaults.ts).
+    const infos = await Promise.all(builders.map(async (b) => ({ name: b.name, kind: b.kind, versions: await b.versions(), available: await b.available() })));
+    for (const j of defaultBuildJobs(infos)) {
+      if (j.unavailable) err(`skip ${j.name}@${j.version}: ${j.unavailable}`);
+      else jobs.push({ builder: byName.get(j.name)!, version: j.version });
     }
   } else {
     if (!positionals.length) throw new UsageError("build needs a name (or --defaults)");
@@ -297,7 +288,7 @@ async function cmdBuild(dataDir: string, positionals: string[], v: Values): Prom
     const t0 = Date.now();
     err(`[${label}] build (cache ${cacheDir})`);
     try {
-      const result = await builder.build({ version, cacheDir, onProgress: progressPrinter(label) });
+      const result = await builder.build({ version, cacheDir, onProgress: progressFor(label) });
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
       process.stdout.write(`built ${label} in ${secs} s${result.cached ? " (cached)" : ""}: ${result.file} ${mb(statSync(result.file).size)}\n`);
       if (v.publish) {
@@ -320,6 +311,7 @@ async function main(argv: string[]): Promise<number> {
     return cmd || values.help ? 0 : 2;
   }
   if (values["data-dir"]) process.env.ZLH_DATA_DIR = values["data-dir"];
+  progressJson = values["progress-json"] === true;
   const dataDir = artifactsConfig().dataDir;
   switch (cmd) {
     case "list":

@@ -15,8 +15,14 @@ const schema = z.object({
   ZLH_ARTIFACTS_SIGNING_KEY: z.string().includes("PRIVATE KEY", { message: "must be a PEM private key" }).optional(),
   /** base64 SPKI public key of a catalog signed elsewhere (remote stores). */
   ZLH_ARTIFACTS_PUBLIC_KEY: z.string().min(40).optional(),
-  /** "0" turns off building the default Node runtimes into an empty local store at start. */
-  ZLH_SEED_ARTIFACTS: z.enum(["0", "1"]).default("1"),
+  /**
+   * First run: "1" prepares every default artifact missing from the local store at start, "0" none,
+   * a comma list (e.g. "node,flying-squid") only those builders.
+   */
+  ZLH_SEED_ARTIFACTS: z
+    .string()
+    .regex(/^(0|1|[a-z0-9][a-z0-9.-]*(,[a-z0-9][a-z0-9.-]*)*)$/, 'must be 0, 1 or a comma list of builder names')
+    .default("1"),
   /** Build cache (npm packs, staged trees, finished tarballs). */
   ZLH_CACHE_DIR: z.string().min(1).optional(),
 });

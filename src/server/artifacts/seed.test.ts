@@ -1,84 +1,69 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { nodeTarballPath } from "../../../scripts/artifacts/builders/node";
-import { emptyCatalog, addEntry, resolve } from "./catalog-ops";
-import { createArtifactSeedService, planSeed } from "./seed";
-import { readCatalog } from "./store";
+import { describe, expect, it } from "vitest";
+import { addEntry, emptyCatalog } from "./catalog-ops";
+import { defaultBuildJobs, preparedLabel, type BuilderInfo } from "./defaults";
+import { planSeed } from "./seed";
 
-const config = { ZLH_ARTIFACTS_URL: undefined, ZLH_SEED_ARTIFACTS: "1" as const };
+const config = { ZLH_ARTIFACTS_URL: undefined, ZLH_SEED_ARTIFACTS: "1" };
+const builders: BuilderInfo[] = [
+  { name: "python", kind: "runtime", versions: ["3.11.2"], available: true },
+  { name: "code-server", kind: "service", versions: ["4.139.1"], available: true },
+  { name: "java", kind: "runtime", versions: ["25.0.3", "17.0.15"], available: "no JDK under /usr/lib/jvm" },
+  { name: "node", kind: "runtime", versions: ["24.21.0", "22.23.3"], available: true },
+  { name: "lxc-template", kind: "service", versions: ["bookworm-1"], available: true },
+  { name: "flying-squid", kind: "game", versions: ["1.12.0"], available: true },
+  { name: "go", kind: "runtime", versions: ["1.23.4"], available: true },
+];
 
-describe("planSeed", () => {
-  it("seeds an empty local store: cached versions now, the rest in the background", () => {
-    expect(planSeed(config, emptyCatalog(), ["22.0.0", "24.0.0"], (v) => v === "22.0.0")).toEqual({
-      seed: true,
-      fromCache: ["22.0.0"],
-      toBuild: ["24.0.0"],
-    });
+describe("the default artifacts", () => {
+  it("come in the order users need them: game first, then the IDE, then other runtimes, then the template", () => {
+    expect(defaultBuildJobs(builders).map((j) => `${j.name}@${j.version}`)).toEqual([
+      "node@24.21.0",
+      "node@22.23.3",
+      "flying-squid@1.12.0",
+      "code-server@4.139.1",
+      "python@3.11.2",
+      "java@25.0.3",
+      "lxc-template@bookworm-1",
+    ]);
   });
 
-  it("skips a remote store, ZLH_SEED_ARTIFACTS=0 and a store that already has node", () => {
-    expect(planSeed({ ...config, ZLH_ARTIFACTS_URL: "https://r2.example/zlh/" }, emptyCatalog(), ["22.0.0"], () => false)).toMatchObject({
-      seed: false,
-    });
-    expect(planSeed({ ...config, ZLH_SEED_ARTIFACTS: "0" }, emptyCatalog(), ["22.0.0"], () => false)).toEqual({
-      seed: false,
-      reason: "ZLH_SEED_ARTIFACTS=0",
-    });
-    const withNode = addEntry(
-      emptyCatalog(),
-      { kind: "runtime", name: "node", version: "20.0.0", os: "linux", arch: "x64", url: "x", sha256: "a".repeat(64), size: 1, bin: [] },
-      ["stable"],
-    ).catalog;
-    expect(planSeed(config, withNode, ["22.0.0"], () => false)).toEqual({ seed: false, reason: "the store already has a node runtime" });
+  it("carry the reason a builder cannot run here", () => {
+    expect(defaultBuildJobs(builders).find((j) => j.name === "java")).toEqual({ name: "java", version: "25.0.3", kind: "runtime", unavailable: "no JDK under /usr/lib/jvm" });
+  });
+
+  it("have names people know", () => {
+    expect(preparedLabel("flying-squid", "game")).toBe("Minecraft");
+    expect(preparedLabel("code-server", "service")).toBe("VS Code in the browser");
   });
 });
 
-describe("the seed service", () => {
-  let tmp: string;
-  const saved = { ...process.env };
+describe("planSeed (first run)", () => {
+  const jobs = defaultBuildJobs(builders);
 
-  beforeEach(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), "zlh-seed-test-"));
-    process.env.ZLH_DATA_DIR = path.join(tmp, "data");
-    process.env.ZLH_CACHE_DIR = path.join(tmp, "cache");
-    delete process.env.ZLH_ARTIFACTS_URL;
-    delete process.env.ZLH_SEED_ARTIFACTS;
-    delete process.env.ZLH_ARTIFACTS_SIGNING_KEY;
-  });
-  afterEach(async () => {
-    process.env = { ...saved };
-    await rm(tmp, { recursive: true, force: true });
-  });
-
-  it("publishes cached Node builds to stable before the portal starts serving", async () => {
-    // Stand-ins for finished builds in the cache: the service publishes them as they are.
-    for (const version of ["22.23.3", "24.21.0"]) {
-      const file = nodeTarballPath(path.join(tmp, "cache"), version);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, `node ${version} tarball`);
-      const entry = { kind: "runtime", name: "node", version, os: "linux", arch: "x64", bin: ["bin"] };
-      writeFileSync(`${file}.entry.json`, JSON.stringify(entry));
-    }
-    const service = createArtifactSeedService();
-    await service.start();
-    await service.stop();
-    const catalog = readCatalog(path.join(tmp, "data", "artifacts"));
-    expect(catalog.artifacts.map((a) => a.version).sort()).toEqual(["22.23.3", "24.21.0"]);
-    // Stable ends on the newest LTS whatever order they were published in.
-    expect(resolve(catalog, { name: "node" })).toMatchObject({ version: "24.21.0", url: "runtime/node/24.21.0/node-24.21.0-linux-x64.tar.gz" });
-
-    // Started again on a store that has node: nothing to do.
-    const again = createArtifactSeedService();
-    await again.start();
-    expect(readCatalog(path.join(tmp, "data", "artifacts")).artifacts).toHaveLength(2);
+  it("queues every buildable default missing from the store and reports the others", () => {
+    const withNode24 = addEntry(
+      emptyCatalog(),
+      { kind: "runtime", name: "node", version: "24.21.0", os: "linux", arch: "x64", url: "x", sha256: "a".repeat(64), size: 1, bin: [] },
+      ["stable"],
+    ).catalog;
+    const plan = planSeed(config, withNode24, jobs);
+    expect(plan.seed && plan.queue.map((j) => j.name + "@" + j.version)).toEqual([
+      "node@22.23.3",
+      "flying-squid@1.12.0",
+      "code-server@4.139.1",
+      "python@3.11.2",
+      "lxc-template@bookworm-1",
+    ]);
+    expect(plan.seed && plan.unbuildable.map((j) => j.name)).toEqual(["java"]);
   });
 
-  it("with ZLH_SEED_ARTIFACTS=0 only creates the empty signed catalog", async () => {
-    process.env.ZLH_SEED_ARTIFACTS = "0";
-    await createArtifactSeedService().start();
-    expect(readCatalog(path.join(tmp, "data", "artifacts")).artifacts).toEqual([]);
+  it("prepares only the listed builders when ZLH_SEED_ARTIFACTS is a list", () => {
+    const plan = planSeed({ ...config, ZLH_SEED_ARTIFACTS: "flying-squid,python" }, emptyCatalog(), jobs);
+    expect(plan.seed && plan.queue.map((j) => j.name)).toEqual(["flying-squid", "python"]);
+  });
+
+  it("does nothing for a remote store or with ZLH_SEED_ARTIFACTS=0", () => {
+    expect(planSeed({ ...config, ZLH_ARTIFACTS_URL: "https://r2.example/zlh/" }, emptyCatalog(), jobs)).toMatchObject({ seed: false });
+    expect(planSeed({ ...config, ZLH_SEED_ARTIFACTS: "0" }, emptyCatalog(), jobs)).toEqual({ seed: false, reason: "ZLH_SEED_ARTIFACTS=0" });
   });
 });

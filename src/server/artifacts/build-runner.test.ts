@@ -1,0 +1,75 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../../../test/db";
+import { until } from "../../../test/support/until";
+
+useTestDatabase();
+const { db, closeDb } = await import("../db/client");
+const { createBuildRunner } = await import("./build-runner");
+const { enqueueBuild, claimNextBuild, requeueStale } = await import("./build-queue");
+const { readCatalog } = await import("./store");
+const { resolve } = await import("./catalog-ops");
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), "zlh-build-runner-"));
+  // Rows of other test files must not be picked up by this runner.
+  await db.artifactBuild.deleteMany({});
+});
+afterAll(async () => {
+  await db.artifactBuild.deleteMany({});
+  await rm(tmp, { recursive: true, force: true });
+  await closeDb();
+});
+
+describe("artifact build queue", () => {
+  it("enqueues a name@version once while it is queued or running", async () => {
+    const a = await enqueueBuild({ name: "queue-test", version: "1.0.0", source: "admin" });
+    const b = await enqueueBuild({ name: "queue-test", version: "1.0.0", source: "first-run" });
+    expect(a.created).toBe(true);
+    expect(b).toMatchObject({ created: false, build: { id: a.build.id } });
+    await db.artifactBuild.delete({ where: { id: a.build.id } });
+  });
+
+  it("claims one build at a time, and a stale running build goes back to the queue", async () => {
+    const x = await enqueueBuild({ name: "claim-a", version: "1", source: "admin" });
+    await enqueueBuild({ name: "claim-b", version: "1", source: "admin" });
+    const [first, second] = await Promise.all([claimNextBuild(), claimNextBuild()]);
+    expect([first, second].filter(Boolean)).toHaveLength(1);
+    expect((first ?? second)!.id).toBe(x.build.id);
+    expect(await requeueStale(60_000, new Date(Date.now() + 120_000))).toBe(1);
+    expect(await db.artifactBuild.findUnique({ where: { id: x.build.id } })).toMatchObject({ status: "queued" });
+    await db.artifactBuild.deleteMany({ where: { name: { in: ["claim-a", "claim-b"] } } });
+  });
+});
+
+describe("the build runner (real artifacts CLI)", () => {
+  it("builds and publishes a queued artifact with persisted progress, and records a failure's reason", async () => {
+    const dataDir = path.join(tmp, "data");
+    const runner = createBuildRunner({ dataDir, cacheDir: path.join(tmp, "cache") });
+    // Python is built from the machine's Debian interpreter in a few seconds.
+    const ok = await enqueueBuild({ name: "python", version: "3.11.2", source: "first-run" });
+    const bad = await enqueueBuild({ name: "no-such-builder", version: "1.0.0", source: "admin" });
+    const seen = new Set<string>();
+    runner.start();
+    try {
+      await until("the python build to finish", async () => {
+        const row = await db.artifactBuild.findUnique({ where: { id: ok.build.id } });
+        if (row?.status === "running" && row.step) seen.add(row.step);
+        return row?.status === "done" || row?.status === "failed";
+      }, 120_000, 200);
+      const done = await db.artifactBuild.findUniqueOrThrow({ where: { id: ok.build.id } });
+      expect(done).toMatchObject({ status: "done", percent: 100 });
+      expect(seen.size).toBeGreaterThan(0);
+      expect(resolve(readCatalog(path.join(dataDir, "artifacts")), { name: "python" })).toMatchObject({ version: "3.11.2" });
+
+      await until("the bad build to fail", async () => (await db.artifactBuild.findUnique({ where: { id: bad.build.id } }))?.status === "failed", 60_000, 200);
+      const failed = await db.artifactBuild.findUniqueOrThrow({ where: { id: bad.build.id } });
+      expect(failed.error).toMatch(/no builder named no-such-builder/);
+    } finally {
+      await runner.stop();
+    }
+  }, 180_000);
+});
