@@ -3,10 +3,11 @@
 // Finds Chromium, builds Next only when its inputs changed, picks a free port and a fresh data folder.
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { ensureNextBuild } from "./next-build.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(root);
@@ -40,35 +41,8 @@ function run(cmd, args, env = process.env) {
 }
 
 // 2. Production build, skipped when nothing it depends on changed since the last one.
-const inputs = ["src", "public", "agent/src", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
-function hashInputs() {
-  const h = createHash("sha256");
-  const walk = (p) => {
-    if (!existsSync(p)) return;
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) walk(path.join(p, name));
-    } else if (!/\.test\.tsx?$/.test(p)) {
-      h.update(p).update("\0").update(readFileSync(p)).update("\0");
-    }
-  };
-  for (const p of inputs) walk(p);
-  return h.digest("hex");
-}
 run(process.execPath, ["scripts/setup.mjs"]);
-const stamp = ".next/zlh-e2e-build-hash";
-const want = hashInputs();
-if (process.env.E2E_SKIP_BUILD !== "1") {
-  if (existsSync(".next/BUILD_ID") && existsSync(stamp) && readFileSync(stamp, "utf8") === want) {
-    console.log("e2e: production build is up to date");
-  } else {
-    const t0 = Date.now();
-    console.log("e2e: building (next build)…");
-    run("npx", ["next", "build"], { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
-    writeFileSync(stamp, want);
-    console.log(`e2e: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  }
-}
+if (process.env.E2E_SKIP_BUILD !== "1") ensureNextBuild("e2e");
 
 // 3. A free port and a fresh data folder (its own embedded PostgreSQL), then Playwright.
 const port = await new Promise((resolve, reject) => {
