@@ -44,7 +44,7 @@ if (role === "upstream") {
   const { encodeIdeSession } = await import("../src/server/ide/session-cookie");
   const vmid = 6070;
   const fixed = { ok: true as const, target: new URL(target!), folder: null };
-  const routes = createIdeRoutes({ resolveAccess: () => fixed, jtiStore: { markUsed: async () => true } });
+  const routes = createIdeRoutes({ resolveAccess: () => fixed, jtiStore: { markUsed: async () => true }, isRevoked: () => false });
   const server = http.createServer(async (req, res) => {
     if (await routes.http(req, res)) return;
     res.writeHead(404).end();

@@ -150,7 +150,8 @@ async function main() {
   const zlh = await start("zlh", target);
   const ref = await start("http-proxy", target);
   const host = `dev-${zlh.info.vmid}.localhost:${zlh.info.port}`;
-  const headers = { host, cookie: `${zlh.info.cookie}; theme=dark` };
+  // Browsers send Origin on every WebSocket; the dev host refuses upgrades from other origins.
+  const headers = { host, origin: `http://${host}`, cookie: `${zlh.info.cookie}; theme=dark` };
   const subjects = { direct: upstream.info.port, zlh: zlh.info.port, httpProxy: ref.info.port } as const;
 
   // Short rounds, order alternating each round, on a machine other work shares: the ratio to
@@ -194,7 +195,7 @@ async function main() {
   }
 
   await Promise.all([stop(zlh), stop(ref)]);
-  const memZlh = await idleMemory("zlh", target, (p) => ({ host: `dev-${p.info.vmid}.localhost:${p.info.port}`, cookie: p.info.cookie! }));
+  const memZlh = await idleMemory("zlh", target, (p) => ({ host: `dev-${p.info.vmid}.localhost:${p.info.port}`, origin: `http://dev-${p.info.vmid}.localhost:${p.info.port}`, cookie: p.info.cookie! }));
   const memRef = await idleMemory("http-proxy", target, () => ({}));
   const kbZlh = memZlh.kb;
   for (const [name, m] of [["zlh", memZlh], ["http-proxy", memRef]] as const) {

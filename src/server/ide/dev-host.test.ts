@@ -11,7 +11,8 @@ process.env.ZLH_SECRET_KEY = randomBytes(32).toString("hex");
 const { db, closeDb } = await import("../db/client");
 const { createHostRoutes } = await import("./dev-host");
 const { createForwarder } = await import("./proxy");
-const { createAccessResolver, createJtiStore } = await import("./store");
+const { createAccessResolver, createJtiStore, createRevocationCheck } = await import("./store");
+const { revokeIdeSessions } = await import("../auth/session-version");
 const { ideKey } = await import("./keys");
 const { encodeIdeSession } = await import("./session-cookie");
 const { issueIdeUrl } = await import("./service");
@@ -47,6 +48,7 @@ function mount(httpIdleMs?: number) {
     keys: { token: () => ideKey("zlh/ide-token/v1"), session: () => ideKey("zlh/ide-session/v1") },
     jtiStore: createJtiStore(db),
     resolveAccess: createAccessResolver(db, 0),
+    isRevoked: createRevocationCheck(db, 0),
     forwarder,
     log: silent,
   });
@@ -329,7 +331,9 @@ describe("hosted IDE: the proxy", () => {
     const before = upstream.upgrades.length;
     const status = (vmid: number, cookieHeader?: string) =>
       new Promise<number>((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { host: devHost(vmid), ...(cookieHeader ? { cookie: cookieHeader } : {}) } });
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/`, {
+          headers: { host: devHost(vmid), origin: `http://${devHost(vmid)}`, ...(cookieHeader ? { cookie: cookieHeader } : {}) },
+        });
         ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
         ws.on("error", () => resolve(-1));
       });
@@ -342,10 +346,56 @@ describe("hosted IDE: the proxy", () => {
 
   it("relays an upstream's refusal of an upgrade", async () => {
     const code = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/refuse`, { headers: { host: devHost(vm.running), cookie: cookie() } });
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/refuse`, { headers: { host: devHost(vm.running), origin: `http://${devHost(vm.running)}`, cookie: cookie() } });
       ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
       ws.on("error", () => resolve(-1));
     });
     expect(code).toBe(403);
+  });
+});
+
+describe("hosted IDE: revocation and Origin (#16)", () => {
+  const upgradeStatus = (headers: Record<string, string>) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers });
+      ws.on("upgrade", () => {
+        ws.terminate();
+        resolve(101);
+      });
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on("error", () => resolve(-1));
+    });
+
+  // Regression: any page on any site could open the IDE's WebSocket with the user's cookie.
+  it("refuses WebSocket upgrades from another origin or without one", async () => {
+    const before = upstream.upgrades.length;
+    const base = { host: devHost(vm.running), cookie: cookieFor(vm.running, users.a) };
+    expect(await upgradeStatus({ ...base, origin: "http://evil.example" })).toBe(403);
+    expect(await upgradeStatus({ ...base, origin: `http://${devHost(vm.other)}` })).toBe(403);
+    expect(await upgradeStatus({ ...base, origin: `https://${devHost(vm.running)}` })).toBe(403);
+    expect(await upgradeStatus(base)).toBe(403);
+    expect(upstream.upgrades.length).toBe(before);
+    expect(await upgradeStatus({ ...base, origin: `http://${devHost(vm.running)}` })).toBe(101);
+  });
+
+  // Regression: signing out left every IDE cookie valid for up to 12 hours.
+  it("refuses IDE cookies issued before the user signed out, on HTTP and WebSocket", async () => {
+    const u = await db.user.create({ data: { email: `ide-rev-${randomUUID()}@example.test`, passwordHash: "x" } });
+    await db.server.update({ where: { id: ids.running }, data: { userId: u.id } });
+    try {
+      const cookie = cookieFor(vm.running, u.id);
+      const ws = { host: devHost(vm.running), origin: `http://${devHost(vm.running)}`, cookie };
+      expect((await request(devHost(vm.running), "/echo", { headers: { cookie } })).status).toBe(200);
+      // The cookie's issue second must be before the revocation instant.
+      await new Promise((r) => setTimeout(r, 1100));
+      await revokeIdeSessions(u.id);
+      expect((await request(devHost(vm.running), "/echo", { headers: { cookie } })).status).toBe(401);
+      expect(await upgradeStatus(ws)).toBe(401);
+      await new Promise((r) => setTimeout(r, 1100));
+      const fresh = cookieFor(vm.running, u.id);
+      expect((await request(devHost(vm.running), "/echo", { headers: { cookie: fresh } })).status).toBe(200);
+    } finally {
+      await db.server.update({ where: { id: ids.running }, data: { userId: users.a } });
+    }
   });
 });

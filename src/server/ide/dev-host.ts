@@ -5,7 +5,15 @@ import type { IdeAccess } from "./access";
 import { parseDevHost } from "./host";
 import { sendIdePage, type IdePageKind } from "./pages";
 import type { Forwarder } from "./proxy";
-import { decodeIdeSession, encodeIdeSession, ideCookieName, ideSessionSetCookie, readCookie, type IdeSession } from "./session-cookie";
+import {
+  IDE_SESSION_TTL_S,
+  decodeIdeSession,
+  encodeIdeSession,
+  ideCookieName,
+  ideSessionSetCookie,
+  readCookie,
+  type IdeSession,
+} from "./session-cookie";
 import { consumeIdeToken, type JtiStore } from "./token";
 
 /**
@@ -19,6 +27,8 @@ export const AUTH_PATH = "/__zlh/auth";
 
 export type ResolveAccess = (vmid: number, userId: string, opts: { fresh: boolean }) => IdeAccess | Promise<IdeAccess>;
 
+export type RevocationCheck = (userId: string, issuedAt: Date, opts: { fresh: boolean }) => boolean | Promise<boolean>;
+
 export type DevHostDeps = {
   devDomain: string;
   /** The portal's public URL: links back and the scheme (Secure cookies, X-Forwarded-Proto). */
@@ -26,11 +36,32 @@ export type DevHostDeps = {
   keys: { token(): Uint8Array; session(): Uint8Array };
   jtiStore: JtiStore;
   resolveAccess: ResolveAccess;
+  /** True when the user signed out (or was signed out everywhere) after this IDE cookie was issued. */
+  isRevoked: RevocationCheck;
   forwarder: Forwarder;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 };
 
 export type HostRoutes = { http: HttpRoute; upgrade: UpgradeRoute };
+
+/** Cookies always carry the full lifetime (see encodeIdeSession), so expiry minus it is the issue time. */
+function issuedAt(s: IdeSession): Date {
+  return new Date(s.expiresAt.getTime() - IDE_SESSION_TTL_S * 1000);
+}
+
+/** The upgrade's Origin must be the dev host itself (same scheme and host:port as the request). */
+export function sameOriginUpgrade(req: Pick<IncomingMessage, "headers">, secure: boolean): boolean {
+  const origin = req.headers.origin;
+  const host = req.headers.host;
+  if (!origin || !host) return false;
+  try {
+    const u = new URL(origin);
+    // Parsed with the Origin's scheme, so a default port (80/443) compares equal written or not.
+    return u.protocol === (secure ? "https:" : "http:") && origin === u.origin && u.host === new URL(`${u.protocol}//${host}`).host;
+  } catch {
+    return false;
+  }
+}
 
 const LEGACY = /^\/__ide\/([A-Za-z0-9_-]{1,64})(?:[/?#]|$)/;
 
@@ -91,7 +122,7 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
       return page(res, "not-found", vmid);
     }
     const s = session(req, vmid);
-    if (!s) return page(res, "signed-out", vmid);
+    if (!s || (await deps.isRevoked(s.userId, issuedAt(s), { fresh: false }))) return page(res, "signed-out", vmid);
     const access = await deps.resolveAccess(vmid, s.userId, { fresh: false });
     if (!access.ok) return page(res, access.reason, vmid);
     deps.forwarder.web(req, res, access.target);
@@ -134,8 +165,13 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
       return true;
     }
     if (host.kind !== "dev") return false;
+    // Cross-site WebSocket hijacking: a page elsewhere could open a socket that carries the IDE cookie.
+    if (!sameOriginUpgrade(req, secure)) {
+      refuse(socket, 403, "Forbidden");
+      return true;
+    }
     const s = session(req, host.vmid);
-    if (!s) {
+    if (!s || (await deps.isRevoked(s.userId, issuedAt(s), { fresh: true }))) {
       refuse(socket, 401, "Unauthorized");
       return true;
     }

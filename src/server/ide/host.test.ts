@@ -59,8 +59,12 @@ describe("parseDevHost", () => {
     expect(parseDevHost(`${"a".repeat(400)}.localhost`, D)).toEqual(other);
   });
 
-  it("refuses a trailing dot (an alias browsers treat as another origin)", () => {
-    expect(parseDevHost("dev-6070.localhost.", D)).toEqual(other);
+  // Regression (#16): `dev-6070.localhost.` was "other" and reached the portal's pages on a dev host.
+  it("normalises a fully qualified trailing dot: it is the same dev host, never the portal", () => {
+    expect(parseDevHost("dev-6070.localhost.", D)).toEqual(dev(6070));
+    expect(parseDevHost("dev-6000.localhost.:3000", D)).toEqual(dev(6000));
+    expect(parseDevHost("dev-06070.localhost.", D)).toEqual(invalid);
+    expect(parseDevHost("dev-6070.localhost..", D)).toEqual(dev(6070));
   });
 
   it("names a vmid's host", () => {

@@ -45,7 +45,8 @@ export function parseDevHost(hostHeader: string | undefined, devDomain: string):
   const suffix = `.${devDomain}`;
   const split = splitPort(host);
   // Only names that claim to be ours are judged here; everything else is the portal's business.
-  const name = split ? split.name : host.split(":", 1)[0]!;
+  // A fully qualified name's trailing dot is the same host in DNS: it must not fall through to Next.
+  const name = (split ? split.name : host.split(":", 1)[0]!).replace(/\.+$/, "");
   if (!name.endsWith(suffix)) return { kind: "other" };
   const sub = name.slice(0, -suffix.length);
   if (!sub.startsWith("dev-") && !sub.includes(".dev-")) return { kind: "other" };

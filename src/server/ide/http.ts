@@ -4,11 +4,11 @@ import { clientAddress } from "../auth/request-context";
 import { db } from "../db/client";
 import { logger } from "../log/logger";
 import { portalUrl } from "./config";
-import { createHostRoutes, type ResolveAccess } from "./dev-host";
+import { createHostRoutes, type ResolveAccess, type RevocationCheck } from "./dev-host";
 import { ideKey } from "./keys";
 import { sendIdePage } from "./pages";
 import { createForwarder } from "./proxy";
-import { createAccessResolver, createJtiStore } from "./store";
+import { createAccessResolver, createJtiStore, createRevocationCheck } from "./store";
 import type { JtiStore } from "./token";
 
 /**
@@ -32,7 +32,7 @@ function once<T>(f: () => T): () => T {
  * The hosted IDE routes as production wires them. The proxy benchmark passes a fixed resolver and
  * jti store to measure exactly this code without a database.
  */
-export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiStore?: JtiStore } = {}) {
+export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiStore?: JtiStore; isRevoked?: RevocationCheck } = {}) {
   const portal = portalUrl();
   const forwarder = createForwarder({
     clientAddress: (req) => clientAddress(req, env.ZLH_TRUSTED_PROXIES),
@@ -50,6 +50,7 @@ export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiS
     keys: { token: () => ideKey("zlh/ide-token/v1"), session: once(() => ideKey("zlh/ide-session/v1")) },
     jtiStore: overrides.jtiStore ?? createJtiStore(db),
     resolveAccess: overrides.resolveAccess ?? createAccessResolver(db),
+    isRevoked: overrides.isRevoked ?? createRevocationCheck(db),
     forwarder,
     log,
   });

@@ -1,13 +1,14 @@
 import type { PrismaClient } from "~/generated/prisma/client";
 import { decideIdeAccess, type IdeAccess } from "./access";
-import type { ResolveAccess } from "./dev-host";
+import { isIdeSessionCurrent } from "../auth/session-version";
+import type { ResolveAccess, RevocationCheck } from "./dev-host";
 import type { JtiStore } from "./token";
 
 /**
  * Database adapters for the hosted IDE: used token ids (IdeTokenUse) and the access check of a
  * vmid for a user (Server).
  */
-type Db = Pick<PrismaClient, "ideTokenUse" | "server">;
+type Db = Pick<PrismaClient, "ideTokenUse" | "server" | "user">;
 
 /**
  * Records a jti with one INSERT ... ON CONFLICT DO NOTHING: of two concurrent presentations exactly
@@ -54,5 +55,27 @@ export function createAccessResolver(db: Db, ttlMs = 2000, now: () => number = D
     cache.set(key, { at: t, value });
     value.catch(() => cache.delete(key));
     return value;
+  };
+}
+
+/**
+ * Whether an IDE cookie was revoked (sign-out, sign out everywhere, password change): the user's
+ * `ideRevokedAt` against the cookie's issue time. Cached like access for asset bursts; upgrades ask
+ * fresh. A deleted user counts as revoked.
+ */
+export function createRevocationCheck(db: Db, ttlMs = 2000, now: () => number = Date.now): RevocationCheck {
+  const cache = new Map<string, { at: number; value: Promise<{ revokedAt: Date | null } | null> }>();
+  return async (userId, issuedAt, { fresh }) => {
+    const t = now();
+    const hit = cache.get(userId);
+    let value = hit && !fresh && t - hit.at < ttlMs ? hit.value : undefined;
+    if (!value) {
+      if (cache.size >= 10_000) cache.clear();
+      value = db.user.findUnique({ where: { id: userId }, select: { ideRevokedAt: true } }).then((u) => (u ? { revokedAt: u.ideRevokedAt } : null));
+      cache.set(userId, { at: t, value });
+      value.catch(() => cache.delete(userId));
+    }
+    const row = await value;
+    return !row || !isIdeSessionCurrent(issuedAt, row.revokedAt);
   };
 }
