@@ -7,6 +7,7 @@ import { bootstrapDatabase } from "./src/server/db/bootstrap";
 import { closeDb } from "./src/server/db/client";
 import { httpRoutes, upgradeRoutes } from "./src/server/http/routes";
 import { startServices, stopServices } from "./src/server/lifecycle";
+import { inRequestScope } from "./src/server/http/request-scope";
 import { INSTANCE_HEADER, instanceIdFrom } from "./src/server/cluster/instance";
 
 /**
@@ -25,7 +26,8 @@ await app.prepare();
 const handle = app.getRequestHandler();
 
 const instanceId = instanceIdFrom(env.ZLH_INSTANCE_ID, env.PORT);
-const server = http.createServer(async (req, res) => {
+// Every request and upgrade runs in a scope: its log lines carry the request id (also sent back).
+const server = http.createServer((req, res) => inRequestScope(req, res, async (reqId) => {
   res.setHeader(INSTANCE_HEADER, instanceId);
   try {
     for (const route of httpRoutes) if (await route(req, res)) return;
@@ -33,13 +35,14 @@ const server = http.createServer(async (req, res) => {
   } catch (err) {
     logger.error({ err, url: req.url }, "request failed");
     if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-    res.end("Internal error");
+    res.end(`Internal error (request id ${reqId})`);
   }
-});
+}));
 
-server.on("upgrade", async (req, socket, head) => {
+server.on("upgrade", (req, socket, head) => {
   // Next attaches its own upgrade listener (HMR) on the first request: leave its paths to it.
   if (req.url?.startsWith("/_next/")) return;
+  void inRequestScope(req, null, async () => {
   try {
     for (const route of upgradeRoutes) if (await route(req, socket, head)) return;
   } catch (err) {
@@ -47,6 +50,7 @@ server.on("upgrade", async (req, socket, head) => {
   }
   // Nobody took it: close it rather than leave it hanging.
   socket.destroy();
+  });
 });
 
 await startServices();

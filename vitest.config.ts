@@ -7,7 +7,8 @@ export default defineConfig({
   },
   test: {
     include: ["src/**/*.test.ts", "agent/**/*.test.ts", "scripts/**/*.test.ts", "server/**/*.test.ts", "test/**/*.test.ts"],
-    exclude: ["node_modules", ".data", "e2e"],
+    // The fault suite has its own runner (npm run test:faults, vitest.faults.config.ts).
+    exclude: ["node_modules", ".data", "e2e", "test/faults/**"],
     environment: "node",
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,

@@ -6,6 +6,7 @@ import { registerFiles } from "./files/module";
 import { registerCodeServer } from "./codeserver/module";
 import { registerGame } from "./game";
 import { registerSsh } from "./ssh/module";
+import { registerAgentMetrics } from "./metrics/module";
 import { registerBackup } from "./backup/module";
 
 /**
@@ -14,4 +15,4 @@ import { registerBackup } from "./backup/module";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame, registerSsh, registerBackup];
+export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame, registerSsh, registerBackup, registerAgentMetrics];

@@ -4,7 +4,10 @@ import { artifactSeedService } from "./artifacts/seed";
 import { provisioningJobsService, provisioningReconcilerService } from "./provisioning/services";
 import { billingGraceService } from "./billing/grace-job";
 import { stopServerAsSystem } from "./provisioning/service";
+import { deliveryService } from "./notify/services";
 import { clusterBusService } from "./cluster";
+import { historyService } from "./history/jobs";
+import { heartbeatService } from "./cluster/heartbeat";
 
 /**
  * Background services of the portal process (job workers, reconcilers). Started by server.ts after
@@ -12,7 +15,7 @@ import { clusterBusService } from "./cluster";
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [clusterBusService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, billingGraceService(stopServerAsSystem)];
+export const services: Service[] = [clusterBusService, heartbeatService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), billingGraceService(stopServerAsSystem), historyService()];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { fileScopeSchema, type FileEntry, type FileScope, type UploadCreate, type UploadState } from "../contract/files";
 import { HttpError } from "../http/errors";
 import type { Logger } from "../log";
-import { fsCall } from "./fs-errors";
+import { fsCall, fsHttpError } from "./fs-errors";
 import { entryFrom, moveIntoPlace, prepareFileTarget, type FileBase } from "./operations";
 
 /**
@@ -54,6 +54,10 @@ async function streamInto(req: IncomingMessage, file: string, flags: string, pos
       written += buf.length;
     }
     await fh.sync();
+  } catch (err) {
+    // A full disk is the user's to fix (507 with a reason), not a server fault.
+    if (err instanceof HttpError) throw err;
+    throw fsHttpError(err, "upload");
   } finally {
     await fh.close();
   }

@@ -47,6 +47,14 @@ function match(parts: string[], pathname: string): Params | null {
   return params;
 }
 
+/** The portal's request id (x-request-id), when plain, ties our lines to the portal's. */
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+function logFor(log: Logger, req: IncomingMessage): Logger {
+  const id = req.headers["x-request-id"];
+  return typeof id === "string" && REQUEST_ID.test(id) ? log.child({ reqId: id }) : log;
+}
+
 export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limitBytes) throw new HttpError(413, `body larger than ${limitBytes} bytes`);
@@ -89,7 +97,13 @@ export class Router {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://agent.local");
-    const log = this.log;
+    const log = logFor(this.log, req);
+    const t0 = Date.now();
+    // Reads are polled every few seconds (debug); changes and failures are the story (info).
+    res.once("finish", () => {
+      const level = res.statusCode >= 500 ? "warn" : req.method === "GET" || req.method === "HEAD" ? "debug" : "info";
+      log[level]({ method: req.method, path: url.pathname, status: res.statusCode, ms: Date.now() - t0 }, "request");
+    });
     const send = (status: number, body: unknown) => {
       if (res.headersSent) return;
       const data = JSON.stringify(body);
@@ -157,7 +171,9 @@ export class Router {
         socket.end("HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => route.handler(ws, { req, params, url, log: this.log }));
+      const log = logFor(this.log, req);
+      log.info({ path: url.pathname }, "websocket opened");
+      this.wss.handleUpgrade(req, socket, head, (ws) => route.handler(ws, { req, params, url, log }));
       return;
     }
     socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");

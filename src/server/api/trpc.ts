@@ -5,6 +5,8 @@ import { db } from "../db/client";
 import { getSession, type AppSession } from "../auth/session";
 import { logger } from "../log/logger";
 import { clientAddressFrom } from "../auth/request-context";
+import { timeProcedure } from "../metrics/trpc-timing";
+import { currentRequestId } from "../log/request-scope";
 
 /**
  * tRPC setup: the context carries the session, the database and the caller's address; procedures
@@ -26,6 +28,8 @@ const t = initTRPC.context<TRPCContext>().create({
       data: {
         ...shape.data,
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        // The id the portal's logs carry for this request, so a report can be matched to them.
+        requestId: currentRequestId() ?? null,
       },
     };
   },
@@ -34,10 +38,13 @@ const t = initTRPC.context<TRPCContext>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure;
+/** Every procedure is timed (zlh_trpc_procedure_duration_seconds) and logs with its user. */
+const timed = t.middleware(({ ctx, path, type, next }) => timeProcedure({ path, type, userId: ctx.session?.user?.id }, next));
+
+export const publicProcedure = t.procedure.use(timed);
 
 /** Requires a signed-in user; ctx.session.user is then non-null. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return next({ ctx: { ...ctx, session: ctx.session } });
 });

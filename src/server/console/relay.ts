@@ -6,6 +6,7 @@ import { sessionUserFromRequest } from "../auth/node-session";
 import { db } from "../db/client";
 import { logger } from "../log/logger";
 import { agentClientFor } from "../provisioning/agent-for";
+import { trackConnection } from "../metrics/connections";
 import { agentConsolePath, allowedOrigins, originAllowed, parseConsolePath } from "./relay-policy";
 
 /**
@@ -99,6 +100,7 @@ export function createConsoleRelay(deps: RelayDeps) {
 
     wss.handleUpgrade(req, socket, head, (client) => {
       log.info({ serverId: parsed.serverId, userId }, "console relay opened");
+      trackConnection("console", socket);
       upstream.off("message", hold);
       for (const [data, isBinary] of early) client.send(data, { binary: isBinary });
       pipe(upstream, client);

@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "../../generated/prisma/client";
 
 /**
@@ -6,13 +7,15 @@ import { PrismaClient } from "../../generated/prisma/client";
  * instance lives on globalThis to be shared by both. DATABASE_URL is set by the bootstrap (embedded
  * PostgreSQL) before anything asks for the client.
  */
-const g = globalThis as unknown as { __zlhPrisma?: PrismaClient };
+const g = globalThis as unknown as { __zlhPrisma?: PrismaClient; __zlhPool?: pg.Pool };
 
 export function getDb(): PrismaClient {
   if (!g.__zlhPrisma) {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set: the database bootstrap has not run");
-    g.__zlhPrisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+    // Our own pool (the adapter ends it on disconnect) so /metrics can report its use.
+    g.__zlhPool = new pg.Pool({ connectionString: url, max: 10 });
+    g.__zlhPrisma = new PrismaClient({ adapter: new PrismaPg(g.__zlhPool, { disposeExternalPool: true }) });
   }
   return g.__zlhPrisma;
 }
@@ -25,6 +28,7 @@ export async function closeDb(): Promise<void> {
   if (g.__zlhPrisma) {
     await g.__zlhPrisma.$disconnect();
     g.__zlhPrisma = undefined;
+    g.__zlhPool = undefined;
   }
 }
 

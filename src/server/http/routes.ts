@@ -5,6 +5,7 @@ import { requestContextRoute } from "../auth/request-context";
 import { ideHttpRoute, ideUpgradeRoute } from "../ide/http";
 import { artifactsHttpRoute } from "../artifacts";
 import { consoleUpgradeRoute } from "../console/relay";
+import { metricsHttpRoute } from "../metrics/route";
 
 /**
  * Routes the custom server tries before Next. An HTTP route returns true when it answered the
@@ -20,6 +21,8 @@ export const httpRoutes: HttpRoute[] = [
   requestContextRoute(env.ZLH_TRUSTED_PROXIES),
   // /artifacts/: the local artifact store (catalog, signature, versioned files) for agents.
   artifactsHttpRoute,
+  // /metrics: Prometheus text for a scraper holding ZLH_METRICS_TOKEN (404 when unset).
+  metricsHttpRoute(() => env.ZLH_METRICS_TOKEN),
 ];
 
 export const upgradeRoutes: UpgradeRoute[] = [ideUpgradeRoute, consoleUpgradeRoute];

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import net, { Socket } from "node:net";
+import { trackConnection } from "../metrics/connections";
 import type { Duplex } from "node:stream";
 
 /**
@@ -109,6 +110,7 @@ function hostOf(target: URL): string {
  * collectable (memory per idle IDE session is what limits how many a portal can hold).
  */
 function splice(a: Duplex, b: Socket, firstFromB: Buffer): void {
+  trackConnection("ide", a);
   b.setTimeout(0);
   if (a instanceof Socket) a.setNoDelay(true);
   a.write(firstFromB);

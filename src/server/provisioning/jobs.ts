@@ -2,7 +2,11 @@ import { setMaxListeners } from "node:events";
 import PgBoss from "pg-boss";
 import { logger } from "../log/logger";
 import { recordEvent } from "./events";
+import { timeJob } from "../metrics/jobs";
+import { runInRequestScope } from "../log/request-scope";
 import { runCreate, runDelete, type JobContext } from "./pipeline";
+import { releaseLease, sweepOrphanedJobs, takeLease } from "./job-leases";
+import { HEARTBEAT_MS } from "../cluster/heartbeat";
 
 /**
  * Durable create/delete jobs on pg-boss (schema "pgboss" in the portal's PostgreSQL). A job that
@@ -20,7 +24,7 @@ const RETRY = { retryLimit: 3, retryDelay: 1, retryBackoff: true } as const;
 // A job whose worker vanished (portal killed) is retried after this long by pg-boss's maintenance.
 const EXPIRE_SECONDS = 20 * 60;
 
-type State = { boss: PgBoss; inflight: Set<AbortController>; workers: Record<JobQueue, string[]> };
+type State = { boss: PgBoss; inflight: Set<AbortController>; workers: Record<JobQueue, string[]>; sweeper?: NodeJS.Timeout };
 const g = globalThis as unknown as { __zlhJobs?: State };
 
 export function jobsRunning(): boolean {
@@ -44,10 +48,15 @@ export async function startJobs(opts: { connectionString?: string; concurrency?:
       // Every agent call of a long job derives a timeout signal from this one.
       setMaxListeners(0, ac.signal);
       state.inflight.add(ac);
+      await takeLease(job.id, job.name);
       try {
-        return await run(job.data.serverId, { signal: ac.signal, attempt: job.retryCount, finalAttempt: job.retryCount >= job.retryLimit, jobId: job.id });
+        // The job id plays the request id: its log lines and agent calls carry it.
+        return await runInRequestScope({ reqId: job.id, serverId: job.data.serverId }, () =>
+          timeJob(job.name, () => run(job.data.serverId, { signal: ac.signal, attempt: job.retryCount, finalAttempt: job.retryCount >= job.retryLimit, jobId: job.id })),
+        );
       } finally {
         state.inflight.delete(ac);
+        await releaseLease(job.id);
       }
     }
   };
@@ -56,6 +65,13 @@ export async function startJobs(opts: { connectionString?: string; concurrency?:
     state.workers[CREATE_QUEUE].push(await boss.work<JobData>(CREATE_QUEUE, workOpts, handler(runCreate)));
     state.workers[DELETE_QUEUE].push(await boss.work<JobData>(DELETE_QUEUE, workOpts, handler(runDelete)));
   }
+  // Jobs of a portal process that died mid-run go back to the queue as soon as it is seen dead.
+  state.sweeper = setInterval(() => {
+    sweepOrphanedJobs(async (queue, id, reason) => void (await boss.fail(queue, id, { message: reason }))).catch((err) =>
+      log.warn({ err: (err as Error).message }, "orphaned job sweep failed"),
+    );
+  }, HEARTBEAT_MS);
+  state.sweeper.unref();
   g.__zlhJobs = state;
   log.info("provisioning jobs started");
 }
@@ -64,6 +80,7 @@ export async function stopJobs(): Promise<void> {
   const state = g.__zlhJobs;
   if (!state) return;
   g.__zlhJobs = undefined;
+  clearInterval(state.sweeper);
   // Abort running handlers now: they throw, pg-boss marks them for retry, the next start resumes.
   for (const ac of state.inflight) ac.abort(new Error("portal shutting down"));
   await state.boss.stop({ graceful: true, timeout: 10_000, wait: true });
