@@ -6,6 +6,7 @@ import { registerFiles } from "./files/module";
 import { registerCodeServer } from "./codeserver/module";
 import { registerGame } from "./game";
 import { registerSsh } from "./ssh/module";
+import { registerContainerStats } from "./container-stats/module";
 import { registerAgentMetrics } from "./metrics/module";
 import { registerBackup } from "./backup/module";
 
@@ -15,4 +16,4 @@ import { registerBackup } from "./backup/module";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame, registerSsh, registerBackup, registerAgentMetrics];
+export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame, registerSsh, registerBackup, registerAgentMetrics, registerContainerStats];

@@ -3,7 +3,7 @@ import { Gauge } from "prom-client";
 import type { AgentContext } from "../context";
 import { consoleCloseCodes, consoleConnectQuerySchema, type ConsoleSessionInfo } from "../contract/console";
 import { notFound } from "../http/errors";
-import { devEnvironment } from "../devenv";
+import { devEnvironment, devRunAs } from "../devenv";
 import { defaultShell, spawnPtySource, type PtySource } from "./pty-source";
 import { ConsoleSession } from "./session";
 
@@ -38,20 +38,11 @@ export function registerConsole(ctx: AgentContext): void {
 
   const start = (name: string, cols: number, rows: number) => {
     const dev = devEnvironment(ctx);
-    // A real dev account that does not exist yet (before provisioning) must not get a root shell.
-    if (dev.user.real && dev.user.uid < 0) throw new Error("the dev user does not exist yet");
+    // The container's dev user (throws before it exists: never a root shell); null on the unisolated provider.
+    const runAs = devRunAs(ctx);
     mkdirSync(dev.workspace, { recursive: true });
     const shell = defaultShell();
-    // Drop to the dev user when it is a real account (the agent is root then); else run as ourselves.
-    const asDev = dev.user.real && process.getuid?.() === 0;
-    const source = spawnPtySource({
-      cwd: dev.workspace,
-      env: { ...dev.env, SHELL: shell },
-      cols,
-      rows,
-      shell,
-      ...(asDev ? { uid: dev.user.uid, gid: dev.user.gid } : {}),
-    });
+    const source = spawnPtySource({ cwd: dev.workspace, env: { ...dev.env, SHELL: shell }, cols, rows, shell, runAs });
     const session = new ConsoleSession(source, {
       name,
       log: ctx.log,
@@ -62,7 +53,7 @@ export function registerConsole(ctx: AgentContext): void {
       },
     });
     sessions.set(name, { session, pid: source.pid, source });
-    ctx.log.info({ session: name, pid: source.pid, user: asDev ? dev.user.name : "agent" }, "console session started");
+    ctx.log.info({ session: name, pid: source.pid, user: runAs?.name ?? "agent" }, "console session started");
     return session;
   };
 

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import * as pty from "node-pty";
+import { runAsArgv, type RunAs } from "../sandbox/identity";
 import type { ConsoleSource } from "./session";
 
 export type PtySpawnOptions = {
@@ -7,9 +8,8 @@ export type PtySpawnOptions = {
   env: Record<string, string>;
   cols: number;
   rows: number;
-  /** Set both to run the shell as another user (the agent must be root). */
-  uid?: number;
-  gid?: number;
+  /** The container user the shell runs as (the agent must be root); null: as the agent itself. */
+  runAs?: RunAs | null;
   shell?: string;
 };
 
@@ -31,7 +31,8 @@ export function defaultShell(): string {
 /** A login shell on a new PTY, as a ConsoleSource. Output arrives as raw bytes (no decoding). */
 export function spawnPtySource(opts: PtySpawnOptions): PtySource {
   const shell = opts.shell ?? defaultShell();
-  const proc = pty.spawn(shell, ["-l"], {
+  const [file, ...args] = runAsArgv(opts.runAs ?? null, [shell, "-l"]);
+  const proc = pty.spawn(file!, args, {
     name: opts.env.TERM ?? "xterm-256color",
     cols: opts.cols,
     rows: opts.rows,
@@ -39,7 +40,6 @@ export function spawnPtySource(opts: PtySpawnOptions): PtySource {
     env: opts.env,
     // Raw bytes: no UTF-8 decode/encode on the hot path, and no characters split across reads.
     encoding: null,
-    ...(opts.uid !== undefined && opts.gid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
   });
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) =>

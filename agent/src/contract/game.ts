@@ -36,6 +36,8 @@ export const crashRecordSchema = z.object({
   failures: z.number().int().nonnegative(),
   outcome: z.enum(["restart_scheduled", "error"]),
   restartInMs: z.number().int().nonnegative().nullable(),
+  /** For "oom": the container's memory limit in bytes at the time (null: none or unreadable). */
+  memoryLimitBytes: z.number().int().positive().nullable().optional(),
 });
 export type CrashRecord = z.infer<typeof crashRecordSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { containerStatsSchema } from "./container-stats";
 import { provisionProgressSchema } from "./provision";
 
 /** Agent lifecycle: booting until every module is up, provisioning while POST /provision runs. */
@@ -46,6 +47,8 @@ export const agentStatusSchema = z
     codeServer: z.unknown().optional(),
     game: z.unknown().optional(),
     ssh: z.unknown().optional(),
+    /** The container's own CPU, memory, pids, disk and network figures; null on the unisolated provider. */
+    container: containerStatsSchema.nullable().optional(),
   })
   .loose();
 export type AgentStatus = z.infer<typeof agentStatusSchema>;

@@ -5,7 +5,10 @@ import { writeFileAtomic } from "../fs/atomic";
 import { currentRuntimeBins } from "../runtimes/store";
 import { normalizePath } from "./path";
 import { renderProfile, withSourceLine } from "./profile";
-import { devUser, ensureDevUser, type DevUserInfo } from "./user";
+import { tenantEnv } from "../sandbox/env";
+import type { RunAs } from "../sandbox/identity";
+import { tenantRunAs } from "../sandbox/users";
+import { DEV_USER, devUser, ensureDevUser, type DevUserInfo } from "./user";
 
 export { normalizePath } from "./path";
 export type { DevUserInfo } from "./user";
@@ -33,18 +36,15 @@ export function devEnvironment(ctx: AgentContext): DevEnvironment {
     user,
     home,
     workspace,
-    env: {
-      HOME: home,
-      USER: user.name,
-      LOGNAME: user.name,
-      SHELL: "/bin/bash",
-      TERM: "xterm-256color",
-      LANG: "C.UTF-8",
-      PATH: normalizePath(bins),
-      ZLH_WORKSPACE: workspace,
-    },
+    env: tenantEnv({ user: user.name, home, shell: "/bin/bash", path: normalizePath(bins) }, { ZLH_WORKSPACE: workspace }),
   };
 }
+
+/**
+ * Who dev processes (console, SSH, code-server) run as: the container's dev user, or null on the
+ * unisolated provider. Throws before the dev user exists (never a root shell).
+ */
+export const devRunAs = (ctx: AgentContext): RunAs | null => tenantRunAs(ctx, DEV_USER);
 
 async function writeIfChanged(file: string, content: string, owner: DevUserInfo): Promise<boolean> {
   const old = await readFile(file, "utf8").catch(() => null);

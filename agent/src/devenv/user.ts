@@ -1,15 +1,12 @@
-import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import os from "node:os";
-import { promisify } from "node:util";
 import type { AgentContext } from "../context";
 import type { DevUser } from "../contract/status";
+import { ensureUser, lookupUser, tenantsAreRealUsers } from "../sandbox/users";
 
-const run = promisify(execFile);
 export const DEV_USER = "dev";
 
 /** A real `dev` user only when the agent is root inside a real container (root folder "/"). */
-export const usesRealDevUser = (ctx: AgentContext) => process.getuid?.() === 0 && ctx.config.root === "/";
+export const usesRealDevUser = tenantsAreRealUsers;
 
 /** passwd lookup without spawning: name -> uid, gid. */
 export function lookupPasswd(passwd: string, name: string): { uid: number; gid: number } | null {
@@ -25,12 +22,7 @@ export type DevUserInfo = DevUser & { gid: number };
 /** Who the dev shell runs as. Before the real user exists its uid reads -1. */
 export function devUser(ctx: AgentContext): DevUserInfo {
   if (usesRealDevUser(ctx)) {
-    let ids: { uid: number; gid: number } | null = null;
-    try {
-      ids = lookupPasswd(readFileSync("/etc/passwd", "utf8"), DEV_USER);
-    } catch {
-      ids = null;
-    }
+    const ids = lookupUser(DEV_USER);
     return { name: DEV_USER, uid: ids?.uid ?? -1, gid: ids?.gid ?? -1, real: true };
   }
   const me = os.userInfo();
@@ -39,9 +31,6 @@ export function devUser(ctx: AgentContext): DevUserInfo {
 
 /** Creates the real dev user (idempotent); a no-op when the agent's own user stands in. */
 export async function ensureDevUser(ctx: AgentContext, home: string): Promise<DevUserInfo> {
-  if (usesRealDevUser(ctx) && devUser(ctx).uid === -1) {
-    await run("useradd", ["--create-home", "--home-dir", home, "--shell", "/bin/bash", "--user-group", DEV_USER]);
-    ctx.log.info({ user: DEV_USER }, "dev user created");
-  }
+  if (usesRealDevUser(ctx)) await ensureUser(ctx, DEV_USER, { home, shell: "/bin/bash", system: false });
   return devUser(ctx);
 }

@@ -35,6 +35,13 @@ java.lang.OutOfMemoryError: Java heap space
     expect(classifyCrash({ exitCode: null, signal: "SIGKILL", logTail: PAPER_BOOT, oomKilled: true }).classification).toBe("oom");
   });
 
+  it("a cgroup OOM kill names the container's memory limit in its reason", () => {
+    const r = classifyCrash({ exitCode: null, signal: "SIGKILL", logTail: PAPER_BOOT, oomKilled: true, memoryLimitBytes: 512 * 1024 ** 2 });
+    expect(r).toEqual({ classification: "oom", reason: expect.stringContaining("memory limit of 512 MiB") });
+    expect(classifyCrash({ exitCode: null, signal: "SIGKILL", logTail: [], oomKilled: true, memoryLimitBytes: 1.5 * 1024 ** 3 }).reason).toContain("1.5 GiB");
+    expect(classifyCrash({ exitCode: null, signal: "SIGKILL", logTail: [], oomKilled: true, memoryLimitBytes: null }).reason).not.toContain("limit of");
+  });
+
   it("a Node heap exhaustion (flying-squid) is oom", () => {
     const log = lines(`
 <--- Last few GCs --->

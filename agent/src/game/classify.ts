@@ -12,7 +12,15 @@ export type ExitInfo = {
   logTail: string[];
   /** The container's memory cgroup counted an OOM kill during the run. */
   oomKilled?: boolean;
+  /** The container's memory limit, when it has one (named in the reason of a cgroup OOM kill). */
+  memoryLimitBytes?: number | null;
 };
+
+/** 1073741824 -> "1 GiB", 805306368 -> "768 MiB". */
+export function formatLimit(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${Math.round((bytes / 1024 ** 3) * 10) / 10} GiB`;
+  return `${Math.round(bytes / 1024 ** 2)} MiB`;
+}
 
 export type Classification = { classification: CrashClassification; reason: string };
 
@@ -69,7 +77,10 @@ export function classifyCrash(exit: ExitInfo): Classification {
   const lines = exit.logTail;
   const oomLine = firstMatch(lines, OOM_LINES);
   if (oomLine) return { classification: "oom", reason: oomLine };
-  if (exit.oomKilled) return { classification: "oom", reason: "the memory cgroup recorded an OOM kill" };
+  if (exit.oomKilled) {
+    const limit = exit.memoryLimitBytes ? ` at the container's memory limit of ${formatLimit(exit.memoryLimitBytes)}` : "";
+    return { classification: "oom", reason: `the kernel's OOM killer stopped the game${limit} (the memory cgroup counted an OOM kill)` };
+  }
   const killedBySigkill = exit.signal === "SIGKILL" || exit.exitCode === 137;
   const killedLine = lines.find((l) => KILLED_LINE.test(l.trim()));
   if (exit.exitCode === 137) return { classification: "oom", reason: "exit code 137: killed by SIGKILL, as the kernel's OOM killer does" };

@@ -1,17 +1,19 @@
-import { readFileSync } from "node:fs";
+import { detectLayout, readMemoryLimit, readOomKills } from "../container-stats/read";
+import type { CgroupLayout } from "../container-stats/cgroup-layout";
 
 /**
- * The container's OOM-kill counter (cgroup v2 memory.events, or v1 memory.oom_control), or null
- * where neither is readable. A rise between spawn and exit means the kernel killed for memory.
+ * The container's memory cgroup, as the game's crash classification sees it: the OOM-kill counter
+ * (v2 memory.events, v1 memory.oom_control) and the limit. A rise of the counter between spawn and
+ * a SIGKILL exit means the kernel killed for memory. Found from the agent's own cgroup (the game
+ * shares it), detected once.
  */
-export function oomKillCount(): number | null {
-  for (const file of ["/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"]) {
-    try {
-      const m = /^oom_kill (\d+)$/m.exec(readFileSync(file, "utf8"));
-      if (m) return Number(m[1]);
-    } catch {
-      // not this cgroup layout
-    }
-  }
-  return null;
+let layout: Promise<CgroupLayout | null> | null = null;
+const ownLayout = () => (layout ??= detectLayout());
+
+export async function oomKillCount(): Promise<number | null> {
+  return readOomKills(await ownLayout());
+}
+
+export async function memoryLimitBytes(): Promise<number | null> {
+  return readMemoryLimit(await ownLayout());
 }

@@ -4,7 +4,6 @@ import { rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
-import type { LaunchSpec } from "./templates";
 
 /**
  * The game process at the OS level: launched through wrapper.mjs in its own session, identified by
@@ -103,7 +102,10 @@ export async function launchGame(opts: {
   runDir: string;
   runId: string;
   cwd: string;
-  spec: LaunchSpec;
+  /** The game's full command line (already dropped to the game user where there is one). */
+  argv: string[];
+  /** The game's whole environment; the wrapper gets the same and passes it on. */
+  env: Record<string, string>;
   cmdlineMarker: string;
   timeoutMs?: number;
 }): Promise<ProcessRecord> {
@@ -112,11 +114,12 @@ export async function launchGame(opts: {
   await rm(files.exit, { force: true });
   await ensureFifo(files.fifo);
   const logOffset = await fileSize(files.log);
-  const wrapper = spawn(process.execPath, [WRAPPER, opts.runDir, opts.runId, opts.cwd, opts.spec.command, ...opts.spec.args], {
+  const wrapper = spawn(process.execPath, [WRAPPER, opts.runDir, opts.runId, opts.cwd, ...opts.argv], {
     detached: true,
     stdio: "ignore",
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.spec.env, NODE_OPTIONS: "" },
+    // Never the agent's process.env: it holds the agent's token.
+    env: opts.env as NodeJS.ProcessEnv,
   });
   wrapper.unref();
   const spawnedAt = Date.now();

@@ -13,9 +13,10 @@ import { writeFileAtomic } from "../fs/atomic";
 import { HttpError, conflict } from "../http/errors";
 import { classifyCrash } from "./classify";
 import { CrashStore } from "./crash-store";
+import { gameArgv, gameIdentity, handOverTree } from "./identity";
 import { LogFollower } from "./log-follower";
 import { LineTail } from "./log-tail";
-import { oomKillCount } from "./oom";
+import { memoryLimitBytes, oomKillCount } from "./oom";
 import { fileSize, isAlive, launchGame, processRecordSchema, readExit, runFiles, signalGame, type ExitRecord, type ProcessRecord } from "./process";
 import { consoleIntent, initialState, transition, type Effect, type SupervisorConfig, type SupervisorEvent, type SupervisorState } from "./state";
 import { templateFor, type GameSettings, type GameTemplate } from "./templates";
@@ -365,9 +366,18 @@ export class GameSupervisor {
       await this.rotateLog();
       await appendFile(this.files.log, `[zlh-agent] ${new Date().toISOString()} starting ${install.artifact.name} ${install.artifact.version}\n`);
       const spec = await tpl.prepare(this.paths.installDir, install.settings);
+      const id = gameIdentity(this.ctx, spec.env);
+      if (id.runAs) await handOverTree(this.paths.installDir, id.runAs);
       this.lines.clear();
-      this.oomAtSpawn = oomKillCount();
-      const proc = await launchGame({ runDir: this.paths.runDir, runId: randomUUID(), cwd: this.paths.installDir, spec, cmdlineMarker: tpl.cmdlineMarker });
+      this.oomAtSpawn = await oomKillCount();
+      const proc = await launchGame({
+        runDir: this.paths.runDir,
+        runId: randomUUID(),
+        cwd: this.paths.installDir,
+        argv: gameArgv(id, spec.command, spec.args),
+        env: id.env,
+        cmdlineMarker: tpl.cmdlineMarker,
+      });
       this.proc = proc;
       await this.attach(proc, proc.logOffset);
       this.dispatch({ type: "spawned", pid: proc.pid, at: proc.spawnedAt });
@@ -452,9 +462,9 @@ export class GameSupervisor {
 
   private async recordCrash(e: Extract<Effect, { type: "record_crash" }>): Promise<void> {
     const logTail = this.lines.tail(CRASH_TAIL_LINES);
-    const oomNow = oomKillCount();
+    const [oomNow, limit] = await Promise.all([oomKillCount(), memoryLimitBytes()]);
     const oomKilled = e.signal === "SIGKILL" && oomNow !== null && this.oomAtSpawn !== null && oomNow > this.oomAtSpawn;
-    const c = classifyCrash({ exitCode: e.exitCode, signal: e.signal, logTail, oomKilled });
+    const c = classifyCrash({ exitCode: e.exitCode, signal: e.signal, logTail, oomKilled, memoryLimitBytes: limit });
     const record: CrashRecord = {
       id: randomUUID(),
       at: new Date().toISOString(),
@@ -468,6 +478,7 @@ export class GameSupervisor {
       failures: e.failures,
       outcome: e.outcome,
       restartInMs: e.restartInMs,
+      ...(c.classification === "oom" ? { memoryLimitBytes: limit } : {}),
     };
     await this.crashes.add(record);
     this.ctx.log.warn({ crash: { ...record, logTail: undefined } }, "game crashed");

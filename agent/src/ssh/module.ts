@@ -1,7 +1,7 @@
 import { realpathSync } from "node:fs";
 import type { AgentContext } from "../context";
 import { authorizedKeysPutSchema, SSH_AUTHORIZED_KEYS_PATH, SSH_HOST_KEY_PATH, type AuthorizedKeysResult, type SshStatus } from "../contract/ssh";
-import { DEV_HOME, devEnvironment } from "../devenv";
+import { DEV_HOME, devEnvironment, devRunAs } from "../devenv";
 import { defaultShell } from "../console/pty-source";
 import { AuthorizedKeyStore } from "./authorized-keys";
 import { ensureHostKey, readHostKey } from "./host-key";
@@ -28,8 +28,8 @@ export async function registerSsh(ctx: AgentContext): Promise<void> {
         keys: () => store.current(),
         environment: () => {
           const dev = devEnvironment(ctx);
-          const ids = dev.user.real && dev.user.uid >= 0 && process.getuid?.() === 0 ? { uid: dev.user.uid, gid: dev.user.gid } : {};
-          return { env: dev.env, cwd: dev.workspace, shell: defaultShell(), ...ids };
+          // Throws before the dev user exists: the session is refused rather than run as root.
+          return { env: dev.env, cwd: dev.workspace, shell: defaultShell(), runAs: devRunAs(ctx) };
         },
         sftpScope: () => {
           const dev = devEnvironment(ctx);

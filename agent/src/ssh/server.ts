@@ -4,6 +4,8 @@ import * as pty from "node-pty";
 import ssh2, { type AuthContext, type Connection, type ServerChannel } from "ssh2";
 import { SSH_LOGIN_USER } from "../contract/ssh";
 import type { Logger } from "../log";
+import { tenantEnv } from "../sandbox/env";
+import { runAsArgv, type RunAs } from "../sandbox/identity";
 import { findKey, type UsableKey } from "./keys";
 import { serveSftp, type SftpScope } from "./sftp";
 
@@ -18,9 +20,8 @@ const { Server } = ssh2;
 export type SessionEnvironment = {
   env: Record<string, string>;
   cwd: string;
-  /** Set to run as the dev user (agent is root and the user is real). */
-  uid?: number;
-  gid?: number;
+  /** The container's dev user (the agent is root); null: as the agent itself (unisolated). */
+  runAs: RunAs | null;
   shell: string;
 };
 
@@ -161,19 +162,30 @@ export class DevSshServer {
       } else reject?.();
     });
     const run = (stream: ServerChannel, command: string | null) => {
-      const e = this.opts.environment();
+      let e: SessionEnvironment;
+      try {
+        e = this.opts.environment();
+      } catch (err) {
+        log.error({ err }, "ssh session refused: no environment");
+        stream.stderr.write(`${(err as Error).message}\n`);
+        return finish(stream, 1, null);
+      }
       const local = conn.client as unknown as { _sock?: { localAddress?: string; localPort?: number } };
-      const env: Record<string, string> = {
-        ...e.env,
-        ...clientEnv,
-        SSH_CONNECTION: `${info.ip} ${info.port} ${local._sock?.localAddress ?? "0.0.0.0"} ${local._sock?.localPort ?? this.listeningPort ?? 0}`,
-        SSH_CLIENT: `${info.ip} ${info.port} ${local._sock?.localPort ?? this.listeningPort ?? 0}`,
-        ...(term ? { TERM: term.term } : {}),
-      };
+      // Through the allowlist again: the client's variables may only add what a session may carry.
+      const env = tenantEnv(
+        { user: e.env.USER!, home: e.env.HOME!, shell: e.shell, path: e.env.PATH! },
+        {
+          ...e.env,
+          ...clientEnv,
+          SSH_CONNECTION: `${info.ip} ${info.port} ${local._sock?.localAddress ?? "0.0.0.0"} ${local._sock?.localPort ?? this.listeningPort ?? 0}`,
+          SSH_CLIENT: `${info.ip} ${info.port} ${local._sock?.localPort ?? this.listeningPort ?? 0}`,
+          ...(term ? { TERM: term.term } : {}),
+        },
+      );
       if (command !== null) log.info({ command: command.slice(0, 200) }, "ssh exec");
-      const ids = e.uid !== undefined && e.gid !== undefined ? { uid: e.uid, gid: e.gid } : {};
-      if (term) resize = runOnPty(stream, e.shell, command, { ...ids, env, cwd: e.cwd, ...term }, conn.kill);
-      else runPiped(stream, e.shell, command, { ...ids, env, cwd: e.cwd }, conn.kill);
+      const argv = runAsArgv(e.runAs, [e.shell, ...(command === null ? ["-l"] : ["-c", command])]);
+      if (term) resize = runOnPty(stream, argv, { env, cwd: e.cwd, ...term }, conn.kill);
+      else runPiped(stream, argv, { env, cwd: e.cwd }, conn.kill);
     };
     session.on("shell", (accept) => run(accept(), null));
     session.on("exec", (accept, _reject, p) => run(accept(), p.command));
@@ -191,7 +203,7 @@ export class DevSshServer {
   }
 }
 
-type SpawnOptions = { env: Record<string, string>; cwd: string; uid?: number; gid?: number };
+type SpawnOptions = { env: Record<string, string>; cwd: string };
 
 /** Exit status to the client (or the signal name), then EOF and close: what `ssh host cmd; echo $?` reads. */
 function finish(stream: ServerChannel, code: number | null, signal: string | null): void {
@@ -201,15 +213,14 @@ function finish(stream: ServerChannel, code: number | null, signal: string | nul
   stream.end();
 }
 
-function runOnPty(stream: ServerChannel, shell: string, command: string | null, o: SpawnOptions & { term: string; cols: number; rows: number }, kills: Set<() => void>) {
-  const proc = pty.spawn(shell, command === null ? ["-l"] : ["-c", command], {
+function runOnPty(stream: ServerChannel, [file, ...args]: string[], o: SpawnOptions & { term: string; cols: number; rows: number }, kills: Set<() => void>) {
+  const proc = pty.spawn(file!, args, {
     name: o.term,
     cols: o.cols,
     rows: o.rows,
     cwd: o.cwd,
     env: o.env,
     encoding: null,
-    ...(o.uid !== undefined && o.gid !== undefined ? { uid: o.uid, gid: o.gid } : {}),
   });
   let exited = false;
   const kill = () => {
@@ -247,13 +258,12 @@ function runOnPty(stream: ServerChannel, shell: string, command: string | null, 
   };
 }
 
-function runPiped(stream: ServerChannel, shell: string, command: string | null, o: SpawnOptions, kills: Set<() => void>) {
-  const child: ChildProcess = spawn(shell, command === null ? ["-l"] : ["-c", command], {
+function runPiped(stream: ServerChannel, [file, ...args]: string[], o: SpawnOptions, kills: Set<() => void>) {
+  const child: ChildProcess = spawn(file!, args, {
     cwd: o.cwd,
     env: o.env as NodeJS.ProcessEnv,
     detached: true, // own process group: a hang-up reaches the command's children too
     stdio: ["pipe", "pipe", "pipe"],
-    ...(o.uid !== undefined && o.gid !== undefined ? { uid: o.uid, gid: o.gid } : {}),
   });
   let exited = false;
   const kill = () => {
