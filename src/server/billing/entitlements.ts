@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import type { PrismaClient } from "~/generated/prisma/client";
 import { db } from "../db/client";
 import { billingConfig } from "./config";
 import { planById, type PlanId, type PlanLimits } from "./plans";
@@ -11,15 +12,17 @@ import { standingOf } from "./standing";
  */
 export type CreateRequest = { kind: "game" | "dev"; memoryMb: number; enableCodeServer: boolean };
 
-export async function planFor(userId: string, now: Date = new Date()): Promise<PlanId> {
+type Reader = Pick<PrismaClient, "server" | "subscription">;
+
+export async function planFor(userId: string, now: Date = new Date(), client: Reader = db): Promise<PlanId> {
   const config = billingConfig();
   if (!config.configured) return "free";
-  const sub = await db.subscription.findUnique({ where: { userId }, select: { plan: true, status: true, paymentFailedAt: true } });
+  const sub = await client.subscription.findUnique({ where: { userId }, select: { plan: true, status: true, paymentFailedAt: true } });
   return standingOf(sub, now, config.graceDays).plan;
 }
 
-export async function limitsFor(userId: string): Promise<PlanLimits> {
-  return planById(await planFor(userId)).limits;
+export async function limitsFor(userId: string, client: Reader = db): Promise<PlanLimits> {
+  return planById(await planFor(userId, new Date(), client)).limits;
 }
 
 /** Pure check: why a create would exceed the limits, or null when it fits. */
@@ -34,19 +37,45 @@ export function createRefusal(limits: PlanLimits, existing: { game: number; dev:
 }
 
 /** The servers a user has that count against the plan (everything not deleted). */
-export async function usageFor(userId: string): Promise<{ game: number; dev: number }> {
-  const rows = await db.server.groupBy({ by: ["kind"], where: { userId, status: { not: "deleted" } }, _count: true });
+export async function usageFor(userId: string, client: Pick<Reader, "server"> = db): Promise<{ game: number; dev: number }> {
+  const rows = await client.server.groupBy({ by: ["kind"], where: { userId, status: { not: "deleted" } }, _count: true });
   const count = (k: string) => rows.find((r) => r.kind === k)?._count ?? 0;
   return { game: count("game"), dev: count("dev") };
 }
 
-export async function assertCanCreateServer(userId: string, req: CreateRequest): Promise<void> {
-  const limits = await limitsFor(userId);
-  const why = createRefusal(limits, await usageFor(userId), req);
+/** An operator's account suspension (#17) refuses creating and starting servers, saying why. */
+async function assertAccountNotSuspended(userId: string): Promise<void> {
+  const u = await db.user.findUnique({ where: { id: userId }, select: { suspendedReason: true } });
+  if (u?.suspendedReason) throw new TRPCError({ code: "FORBIDDEN", message: `Your account is suspended: ${u.suspendedReason}` });
+}
+
+export async function assertCanCreateServer(userId: string, req: CreateRequest, client: Reader = db): Promise<void> {
+  await assertAccountNotSuspended(userId);
+  const limits = await limitsFor(userId, client);
+  const why = createRefusal(limits, await usageFor(userId, client), req);
   if (why) throw new TRPCError({ code: "FORBIDDEN", message: `${why} Upgrade on the billing page: /billing` });
 }
 
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * The plan check and the insert as one step per user: a transaction holding the user's row lock, so
+ * concurrent creates (a batch of twelve in one request) queue behind each other and each one counts
+ * the servers the previous ones made. `insert` runs inside the same transaction.
+ */
+export async function createWithinPlan<T>(userId: string, req: CreateRequest, insert: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
+      await assertCanCreateServer(userId, req, tx);
+      return insert(tx);
+    },
+    { timeout: 30_000, maxWait: 30_000 },
+  );
+}
+
 /** Start is refused while a server is suspended (billing sets suspendedReason). */
-export async function assertCanStartServer(server: { suspendedReason: string | null }): Promise<void> {
+export async function assertCanStartServer(server: { suspendedReason: string | null; userId?: string }): Promise<void> {
+  if (server.userId) await assertAccountNotSuspended(server.userId);
   if (server.suspendedReason) throw new TRPCError({ code: "FORBIDDEN", message: `This server is suspended: ${server.suspendedReason}` });
 }

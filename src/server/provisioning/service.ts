@@ -4,7 +4,7 @@ import { Prisma } from "../../generated/prisma/client";
 import { powerActionResponseSchema, type AgentStatus, type PowerAction } from "../../../agent/src/contract";
 import { isAgentError } from "../agent-client";
 import { loadCatalog } from "../artifacts/index";
-import { assertCanCreateServer, assertCanStartServer } from "../billing/entitlements";
+import { assertCanCreateServer, assertCanStartServer, createWithinPlan } from "../billing/entitlements";
 import { db } from "../db/client";
 import { logger } from "../log/logger";
 import { agentClientFor } from "./agent-for";
@@ -62,7 +62,9 @@ export async function runtimeCatalog(): Promise<RuntimeCatalog> {
 const VMID_BASE = 6000;
 
 export async function createServer(userId: string, input: CreateServerInput): Promise<PublicServer> {
-  await assertCanCreateServer(userId, { kind: input.kind, memoryMb: input.memoryMb, enableCodeServer: input.enableCodeServer });
+  const request = { kind: input.kind, memoryMb: input.memoryMb, enableCodeServer: input.enableCodeServer };
+  // Early answer for the common refusal (no catalog fetch); the binding check is createWithinPlan below.
+  await assertCanCreateServer(userId, request);
   const cat = await runtimeCatalog();
   let runtimeId: string | null = null;
   let runtimeVersion: string | null = null;
@@ -82,16 +84,19 @@ export async function createServer(userId: string, input: CreateServerInput): Pr
   }
   const rt = provisioningRuntime();
   let server: Server | undefined;
-  // vmids are unique in the database; two creates racing for the same one: the loser takes the next.
+  // vmids are unique in the database; two creates racing for the same one: the loser takes the next
+  // (a fresh transaction per attempt: a failed insert aborts the one it ran in).
   for (let attempt = 0; attempt < 10 && !server; attempt++) {
-    const top = await db.server.aggregate({ _max: { vmid: true } });
-    const vmid = await rt.provider.nextVmid(Math.max(VMID_BASE, (top._max.vmid ?? VMID_BASE - 1) + 1 + attempt));
     try {
-      server = await db.server.create({
-        data: {
-          userId, name: input.name, kind: input.kind, vmid, provider: rt.provider.name, status: "provisioning",
-          runtimeId, runtimeVersion, gameTemplate, enableCodeServer: input.enableCodeServer, memoryMb: input.memoryMb,
-        },
+      server = await createWithinPlan(userId, request, async (tx) => {
+        const top = await tx.server.aggregate({ _max: { vmid: true } });
+        const vmid = await rt.provider.nextVmid(Math.max(VMID_BASE, (top._max.vmid ?? VMID_BASE - 1) + 1 + attempt));
+        return tx.server.create({
+          data: {
+            userId, name: input.name, kind: input.kind, vmid, provider: rt.provider.name, status: "provisioning",
+            runtimeId, runtimeVersion, gameTemplate, enableCodeServer: input.enableCodeServer, memoryMb: input.memoryMb,
+          },
+        });
       });
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") continue;
