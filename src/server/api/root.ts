@@ -1,4 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
+import { adminRouter } from "./routers/admin";
+import { artifactsRouter } from "./routers/artifacts";
 import { accountRouter } from "./routers/account";
 import { billingRouter } from "./routers/billing";
 import { ideRouter } from "./routers/ide";
@@ -6,9 +8,13 @@ import { serversRouter } from "./routers/servers";
 import { sshRouter } from "./routers/ssh";
 import { filesRouter } from "./routers/files";
 import { monitorRouter } from "./routers/monitor";
+import { accountEmailRouter } from "./routers/account-email";
+import { notificationsRouter } from "./routers/notifications";
 
 /** The portal's API: one router per area, each procedure thin. */
 export const appRouter = createTRPCRouter({
+  admin: adminRouter,
+  artifacts: artifactsRouter,
   account: accountRouter,
   billing: billingRouter,
   ide: ideRouter,
@@ -16,6 +22,8 @@ export const appRouter = createTRPCRouter({
   ssh: sshRouter,
   files: filesRouter,
   monitor: monitorRouter,
+  accountEmail: accountEmailRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

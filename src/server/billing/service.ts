@@ -7,6 +7,7 @@ import { usageFor } from "./entitlements";
 import { planById, plans, type PlanId, type PlanLimits } from "./plans";
 import { BILLING_SUSPENSION_PREFIX, isBillingSuspension, standingOf, type StandingState } from "./standing";
 import { stripeClient } from "./stripe-client";
+import { assertVerified } from "../account/verification";
 
 /**
  * What the billing page and router need: plans, the caller's standing and usage, and the Stripe
@@ -134,6 +135,7 @@ const CHECKOUT_KEY_WINDOW_MS = 10 * 60 * 1000;
 
 export async function createCheckoutSession(userId: string, planId: PaidPlanId, now: Date = new Date()): Promise<{ url: string }> {
   const config = requireConfigured();
+  await assertVerified(userId, "choose a paid plan");
   const price = config.prices[planId];
   if (!price) throw new TRPCError({ code: "BAD_REQUEST", message: `The ${planById(planId).name} plan is not sold on this deployment.` });
   const existing = await db.subscription.findUnique({ where: { userId }, select: { status: true } });

@@ -79,7 +79,9 @@ export async function sendMailJob(id: string): Promise<void> {
     log.warn({ id, template: row.template, attempt: row.attempts, err: message }, "email delivery failed");
     throw err;
   }
-  await db.mailMessage.update({ where: { id }, data: { status: "sent", sentAt: new Date(), payloadEnc: null, lastError: null } });
+  // The goodbye email of a deleted account is the last trace of its address: erased once sent.
+  const to = row.template === "account_deleted" ? "erased" : row.to;
+  await db.mailMessage.update({ where: { id }, data: { status: "sent", sentAt: new Date(), payloadEnc: null, lastError: null, to } });
   log.info({ id, template: row.template, transport: mailConfig().transport }, "email sent");
 }
 

@@ -3,6 +3,7 @@ import { clientAddressFrom } from "~/server/auth/request-context";
 import { AccountError, changePasswordInput, signUpInput, type AccountErrorCode } from "~/server/account/account.types";
 import { changePassword, getAccount } from "~/server/account/service";
 import { publicSignUp } from "~/server/account/signup";
+import { sendSignupAttemptNotice, sendVerificationEmail } from "~/server/account/verification";
 import { signOutEverywhere } from "~/server/auth/session-version";
 import { env } from "~/env";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
@@ -31,7 +32,17 @@ export const accountRouter = createTRPCRouter({
 
   signUp: publicProcedure
     .input(signUpInput)
-    .mutation(({ ctx, input }) => mapped(publicSignUp(ctx.db, input, { address: ctx.ip, perMinute: env.ZLH_SIGNUP_PER_MINUTE }))),
+    .mutation(({ ctx, input }) =>
+      mapped(
+        publicSignUp(ctx.db, input, {
+          address: ctx.ip,
+          perMinute: env.ZLH_SIGNUP_PER_MINUTE,
+          // The new account gets its verification link; the owner of a taken address is told by email.
+          onCreated: (user) => sendVerificationEmail(user.id),
+          onEmailTaken: (email) => sendSignupAttemptNotice(email),
+        }),
+      ),
+    ),
 
   signOutEverywhere: protectedProcedure.mutation(({ ctx }) => signOutEverywhere(ctx.session.user.id)),
 
