@@ -6,9 +6,12 @@ import { ensureSecrets } from "./src/server/secrets";
 import { bootstrapDatabase } from "./src/server/db/bootstrap";
 import { closeDb } from "./src/server/db/client";
 import { httpRoutes, upgradeRoutes } from "./src/server/http/routes";
+import { upgradeOwner } from "./src/server/http/upgrade-policy";
 import { startServices, stopServices } from "./src/server/lifecycle";
 import { inRequestScope } from "./src/server/http/request-scope";
 import { INSTANCE_HEADER, instanceIdFrom } from "./src/server/cluster/instance";
+import { installConnectionFront } from "./src/server/ide/front";
+import { ideConnectionRoute } from "./src/server/ide/http";
 
 /**
  * The portal process: Next.js (pages, tRPC, route handlers) plus, in the same HTTP server, the
@@ -40,8 +43,8 @@ const server = http.createServer((req, res) => inRequestScope(req, res, async (r
 }));
 
 server.on("upgrade", (req, socket, head) => {
-  // Next attaches its own upgrade listener (HMR) on the first request: leave its paths to it.
-  if (req.url?.startsWith("/_next/")) return;
+  // In development Next attaches its own listener for its hot-reload socket: leave that one to it.
+  if (upgradeOwner(req.url, dev) === "next") return;
   void inRequestScope(req, null, async () => {
   try {
     for (const route of upgradeRoutes) if (await route(req, socket, head)) return;
@@ -52,6 +55,9 @@ server.on("upgrade", (req, socket, head) => {
   socket.destroy();
   });
 });
+
+// Hosted IDE connections are authorized at their first request and spliced before any parser runs.
+installConnectionFront(server, ideConnectionRoute, (err) => logger.error({ err }, "ide connection failed"));
 
 await startServices();
 await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));

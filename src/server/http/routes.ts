@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { env } from "../../env";
 import { requestContextRoute } from "../auth/request-context";
+import { portalUrl } from "../ide/config";
+import { securityHeadersRoute } from "./security-headers";
 import { ideHttpRoute, ideUpgradeRoute } from "../ide/http";
 import { artifactsHttpRoute } from "../artifacts";
 import { consoleUpgradeRoute } from "../console/relay";
@@ -19,6 +21,8 @@ export const httpRoutes: HttpRoute[] = [
   ideHttpRoute,
   // First: stamps the client address and request path every later handler (and Next) relies on.
   requestContextRoute(env.ZLH_TRUSTED_PROXIES),
+  // Every portal response: no framing, no sniffing, origin-only referrers, HSTS under https.
+  securityHeadersRoute(() => portalUrl().protocol === "https:"),
   // /artifacts/: the local artifact store (catalog, signature, versioned files) for agents.
   artifactsHttpRoute,
   // /metrics: Prometheus text for a scraper holding ZLH_METRICS_TOKEN (404 when unset).
