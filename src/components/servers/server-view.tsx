@@ -9,6 +9,7 @@ import { useTRPC } from "~/trpc/react";
 import { ConsoleTerminal } from "./console-terminal";
 import { CrashHistory } from "./crash-history";
 import { FileBrowser } from "./file-browser";
+import { HistoryPanel } from "./history-panel";
 import { displayPhase, formatBytes, formatUptime, statusLabel, statusTone } from "./format";
 import { PowerButtons } from "./power-buttons";
 import { ProvisioningTimeline } from "./provisioning-timeline";
@@ -107,6 +108,16 @@ export function ServerView({ serverId, devDomain }: { serverId: string; devDomai
             </CardBody>
           </Card>
           <div className="space-y-6 lg:col-span-2">
+            {server.status !== "provisioning" && (
+              <Card>
+                <CardHeader>
+                  <CardTitle>History</CardTitle>
+                </CardHeader>
+                <CardBody>
+                  <HistoryPanel serverId={serverId} kind={server.kind} />
+                </CardBody>
+              </Card>
+            )}
             {server.kind === "game" && (
               <Card>
                 <CardHeader>

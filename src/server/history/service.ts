@@ -1,5 +1,8 @@
 import type { PrismaClient } from "../../generated/prisma/client";
 import { limitsFor } from "../billing/entitlements";
+import { db } from "../db/client";
+import { annotateScope } from "../log/request-scope";
+import { getServerForUser } from "../provisioning/service";
 import { RANGES, type HistoryRange } from "./ranges";
 
 /**
@@ -47,3 +50,10 @@ export async function serverHistory(db: PrismaClient, server: { id: string; user
 
 const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 const roundInt = (n: number | null) => (n === null ? null : Math.round(n));
+
+/** The history of one of the user's servers (NOT_FOUND for anyone else's). */
+export async function historyForUser(userId: string, serverId: string, range: HistoryRange): Promise<ServerHistory> {
+  const server = await getServerForUser(userId, serverId);
+  annotateScope({ serverId: server.id, vmid: server.vmid });
+  return serverHistory(db, server, range);
+}
