@@ -1,4 +1,5 @@
 import { handleStripeWebhook } from "~/server/billing/webhook";
+import { payloadTooLarge, readBounded } from "~/server/http/bounded-body";
 import { logger } from "~/server/log/logger";
 import { countWebhook } from "~/server/metrics/webhooks";
 
@@ -10,13 +11,13 @@ const MAX_BODY_BYTES = 512 * 1024;
 
 /**
  * Stripe webhook endpoint. The signature covers the exact bytes Stripe sent, so the body is read
- * raw (`req.text()`) and handed over untouched.
+ * raw and handed over untouched.
  */
 export async function POST(req: Request) {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) return (countWebhook("stripe", 413), Response.json({ error: "Payload too large." }, { status: 413 }));
-  const raw = await req.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return (countWebhook("stripe", 413), Response.json({ error: "Payload too large." }, { status: 413 }));
+  // Streamed with a limit: a chunked body has no Content-Length to check up front.
+  const body = await readBounded(req, MAX_BODY_BYTES);
+  if (!body.ok) return (countWebhook("stripe", 413), payloadTooLarge(MAX_BODY_BYTES));
+  const raw = body.bytes.toString("utf8");
   try {
     const result = await handleStripeWebhook(raw, req.headers.get("stripe-signature"));
     countWebhook("stripe", result.status, result.body);
