@@ -25,7 +25,7 @@ const restore = (archive: Buffer, manifest: BackupManifest) =>
   agent.fetch("/backup/restore", {
     method: "POST",
     headers: { "x-zlh-archive-sha256": manifest.archive.sha256, "x-zlh-archive-size": String(manifest.archive.size) },
-    body: archive,
+    body: new Uint8Array(archive),
   });
 
 beforeAll(async () => {
@@ -57,7 +57,8 @@ describe.sequential("agent backups of a dev home", () => {
     await writeFile(path.join(home, "workspace/new.txt"), "made after the backup");
 
     const bad = Buffer.from(archive);
-    bad[Math.floor(bad.length / 2)] ^= 0xff;
+    const mid = Math.floor(bad.length / 2);
+    bad[mid] = bad[mid]! ^ 0xff;
     const refused = await restore(bad, manifest);
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { error: string }).error).toMatch(/sha256/);

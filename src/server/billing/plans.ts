@@ -14,6 +14,11 @@ export type PlanLimits = {
   devServers: number;
   memoryMbPerServer: number;
   codeServer: boolean;
+  /** Backups kept per server and their total archive size; the oldest go first (#18). */
+  backupsPerServer: number;
+  backupBytesPerServer: number;
+  /** A dev container idle this many minutes stops itself; users may choose less, not more (#18). */
+  devIdleStopMinutes: number;
 };
 
 export type Plan = {
@@ -33,7 +38,7 @@ export const plans: readonly Plan[] = [
     tagline: "Try one small server",
     priceMonthlyUsd: 0,
     stripePriceEnv: null,
-    limits: { servers: 1, gameServers: 1, devServers: 1, memoryMbPerServer: 1024, codeServer: true },
+    limits: { servers: 1, gameServers: 1, devServers: 1, memoryMbPerServer: 1024, codeServer: true, backupsPerServer: 3, backupBytesPerServer: 2 * 1024 ** 3, devIdleStopMinutes: 30 },
     features: ["1 game or dev server", "1 GB memory", "Crash recovery", "Browser IDE"],
   },
   {
@@ -42,7 +47,7 @@ export const plans: readonly Plan[] = [
     tagline: "For a friend group's world",
     priceMonthlyUsd: 8,
     stripePriceEnv: "STRIPE_PRICE_STARTER",
-    limits: { servers: 4, gameServers: 2, devServers: 2, memoryMbPerServer: 4096, codeServer: true },
+    limits: { servers: 4, gameServers: 2, devServers: 2, memoryMbPerServer: 4096, codeServer: true, backupsPerServer: 10, backupBytesPerServer: 20 * 1024 ** 3, devIdleStopMinutes: 120 },
     features: ["2 game + 2 dev servers", "4 GB memory each", "Crash history and alerts", "Mods and plugins"],
   },
   {
@@ -51,7 +56,7 @@ export const plans: readonly Plan[] = [
     tagline: "For communities and teams",
     priceMonthlyUsd: 24,
     stripePriceEnv: "STRIPE_PRICE_PRO",
-    limits: { servers: 12, gameServers: 6, devServers: 6, memoryMbPerServer: 8192, codeServer: true },
+    limits: { servers: 12, gameServers: 6, devServers: 6, memoryMbPerServer: 8192, codeServer: true, backupsPerServer: 30, backupBytesPerServer: 100 * 1024 ** 3, devIdleStopMinutes: 480 },
     features: ["6 game + 6 dev servers", "8 GB memory each", "SSH and SFTP access", "Priority support"],
   },
 ];

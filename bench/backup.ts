@@ -1,0 +1,154 @@
+import { execFileSync } from "node:child_process";
+import { createReadStream, createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Bot } from "mineflayer";
+import { report } from "./_report";
+import { writeWorld } from "./_backup-world";
+import { startTestArtifactServer } from "../test/support/artifact-server";
+import { backupManifestSchema, type BackupManifest } from "../agent/src/contract/backup";
+import { templateFor } from "../agent/src/game/templates";
+import { joinBot, publishFlyingSquid, quitBot, startGameAgent, until, waitState } from "../agent/src/game/harness";
+
+/**
+ * Backup of a running flying-squid server with a 500 MB world, made by the real agent (quiesce,
+ * snapshot, tar + hash + gzip, streamed over HTTP into a file as the portal would), against
+ * `tar -czf` of the same files in the same run, alternating, median of the per-round ratios. Also:
+ * restore time, and a player's command round trip (/ping -> "pong") idle and during a backup.
+ */
+const WORLD_MB = Number(process.env.BACKUP_BENCH_MB ?? 500);
+const ROUNDS = 3;
+const TARGET = 1.2;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN;
+
+const server = await startTestArtifactServer();
+await publishFlyingSquid(server);
+const { agent, port } = await startGameAgent(server, []);
+const out = path.join(os.tmpdir(), `zlh-backup-bench-${process.pid}`);
+execFileSync("mkdir", ["-p", out]);
+let bot: Bot | null = null;
+try {
+  await waitState(agent, "running", 180_000);
+  const installDir = path.join(agent.root, "opt/zlh/game/server");
+  // Bulk world data in a folder the game does not read (its own region files stay small and valid).
+  const world = await writeWorld(path.join(installDir, "world", "zlh-bench"), WORLD_MB);
+  console.log(`world: ${world.files} files, ${(world.bytes / 1e6).toFixed(0)} MB`);
+  const excludes = templateFor("flying-squid").backup.excludes;
+  const entries = readdirSync(installDir).filter((n) => !excludes.includes(n));
+
+  bot = await joinBot(port, "pinger", 120_000);
+  const ping = async (): Promise<number> => {
+    const t0 = performance.now();
+    const got = new Promise<void>((resolve) => {
+      const on = (msg: string) => {
+        if (msg.includes("pong")) {
+          bot!.off("messagestr", on);
+          resolve();
+        }
+      };
+      bot!.on("messagestr", on);
+    });
+    bot!.chat("/ping");
+    await Promise.race([got, new Promise((r) => setTimeout(r, 10_000))]);
+    return performance.now() - t0;
+  };
+  const sampleWhile = async (done: () => boolean, minSamples = 0): Promise<number[]> => {
+    const xs: number[] = [];
+    while (!done() || xs.length < minSamples) {
+      xs.push(await ping());
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return xs;
+  };
+  let stopIdle = false;
+  setTimeout(() => (stopIdle = true), 5000);
+  const idlePings = await sampleWhile(() => stopIdle);
+
+  const tarOnce = () => {
+    const t0 = performance.now();
+    execFileSync("tar", ["-czf", path.join(out, "baseline.tgz"), "-C", installDir, ...entries]);
+    return performance.now() - t0;
+  };
+  let manifest: BackupManifest | null = null;
+  const backupOnce = async (id: string) => {
+    const t0 = performance.now();
+    const r = await agent.fetch("/backup", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id, announce: true }) });
+    if (r.status !== 200) throw new Error(`backup answered ${r.status}: ${await r.text()}`);
+    await pipeline(Readable.fromWeb(r.body as import("node:stream/web").ReadableStream), createWriteStream(path.join(out, "backup.tgz")));
+    manifest = backupManifestSchema.parse(await (await agent.fetch(`/backup/${id}/manifest`)).json());
+    return performance.now() - t0;
+  };
+
+  const ratios: number[] = [];
+  const tarMs: number[] = [];
+  const backupMs: number[] = [];
+  const backupPings: number[] = [];
+  const measuredBackup = async (i: number) => {
+    let finished = false;
+    const pings = sampleWhile(() => finished);
+    const ms = await backupOnce(`bench-${i}-${Date.now()}`);
+    finished = true;
+    backupPings.push(...(await pings));
+    return ms;
+  };
+  for (let i = 0; i < ROUNDS; i++) {
+    // Alternate which goes first, so page cache and machine load favour neither.
+    let t: number, b: number;
+    if (i % 2 === 0) {
+      t = tarOnce();
+      b = await measuredBackup(i);
+    } else {
+      b = await measuredBackup(i);
+      t = tarOnce();
+    }
+    tarMs.push(t);
+    backupMs.push(b);
+    ratios.push(b / t);
+    console.log(`round ${i + 1}: tar -czf ${(t / 1000).toFixed(2)} s, agent backup ${(b / 1000).toFixed(2)} s, ratio ${(b / t).toFixed(3)}`);
+  }
+  const m = manifest as BackupManifest | null;
+  if (!m) throw new Error("no manifest");
+  if (statSync(path.join(out, "backup.tgz")).size !== m.archive.size) throw new Error("stored archive size differs from the manifest");
+
+  await quitBot(bot);
+  bot = null;
+  const r0 = performance.now();
+  const rr = await agent.fetch("/backup/restore", {
+    method: "POST",
+    headers: { "x-zlh-archive-sha256": m.archive.sha256, "x-zlh-archive-size": String(m.archive.size) },
+    body: Readable.toWeb(createReadStream(path.join(out, "backup.tgz"))) as unknown as BodyInit,
+    duplex: "half",
+  } as RequestInit);
+  if (rr.status !== 200) throw new Error(`restore answered ${rr.status}: ${await rr.text()}`);
+  const restoreMs = performance.now() - r0;
+  await until("the game running again after the restore", async () => (await waitState(agent, "running", 180_000)) && true, 180_000);
+  const restartedMs = performance.now() - r0;
+  if (!existsSync(path.join(installDir, "world", "zlh-bench", "region"))) throw new Error("restored world lacks the bench data");
+
+  const ratio = median(ratios);
+  report({
+    bench: "backup",
+    ratio: Number(ratio.toFixed(3)),
+    unit: "x tar -czf time (same files, same run, median of rounds)",
+    target: `<= ${TARGET}`,
+    pass: ratio <= TARGET,
+    worldMb: Math.round(world.bytes / 1e6),
+    archiveMb: Number((m.archive.size / 1e6).toFixed(1)),
+    tarMs: tarMs.map(Math.round),
+    backupMs: backupMs.map(Math.round),
+    restoreMs: Math.round(restoreMs),
+    restoreUntilRunningMs: Math.round(restartedMs),
+    pingIdleMs: { p50: Math.round(pct(idlePings, 50)), p99: Math.round(pct(idlePings, 99)), n: idlePings.length },
+    pingDuringBackupMs: { p50: Math.round(pct(backupPings, 50)), p99: Math.round(pct(backupPings, 99)), n: backupPings.length },
+  });
+  if (ratio > TARGET) process.exitCode = 1;
+} finally {
+  if (bot) await quitBot(bot);
+  await agent.dispose();
+  await server.close();
+  await rm(out, { recursive: true, force: true });
+}
