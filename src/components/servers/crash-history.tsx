@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Badge } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
-import { crashLabels, formatUptime } from "./format";
+import { crashLabels, formatBytes, formatUptime } from "./format";
 
 /** The game's crashes as a timeline, newest first, each with its log tail. */
 export function CrashHistory({ serverId }: { serverId: string }) {
@@ -29,6 +29,11 @@ export function CrashHistory({ serverId }: { serverId: string }) {
             <Badge tone={c.outcome === "error" ? "danger" : "info"}>{c.outcome === "error" ? "stopped: needs you" : c.restartInMs !== null ? `restarted after ${Math.round(c.restartInMs / 1000)}s` : "restart scheduled"}</Badge>
           </div>
           <p className="mt-2 text-xs text-zinc-400">{c.reason}</p>
+          {c.classification === "oom" && c.memoryLimitBytes && (
+            <p className="mt-1 text-xs text-zinc-400" data-testid="crash-memory-limit">
+              Memory limit: {formatBytes(c.memoryLimitBytes)} (the server's memory setting).
+            </p>
+          )}
           {c.logTail.length > 0 && (
             <details className="mt-2">
               <summary className="cursor-pointer text-xs text-zinc-400 hover:text-zinc-200">Last {c.logTail.length} log lines</summary>

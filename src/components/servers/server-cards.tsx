@@ -25,6 +25,9 @@ export function ServerCards() {
         const phase = displayPhase(server, live);
         const uptime = server.kind === "game" ? live.game?.uptimeSeconds : live.agentUptimeSeconds;
         const last = samples.at(-1);
+        // Container figures come from its cgroup; without one (unisolated) they are the agent process's.
+        const who = live.container ? "" : "Agent ";
+        const limit = live.container?.memory.limitBytes;
         return (
           <li key={server.id}>
             <Link href={`/servers/${server.id}`} className="block rounded-2xl focus-visible:outline-2 focus-visible:outline-brand-400" data-testid="server-card">
@@ -42,15 +45,18 @@ export function ServerCards() {
                 </div>
                 <dl className="mt-4 grid grid-cols-2 gap-3 text-xs">
                   <div>
-                    <dt className="text-zinc-500">Agent CPU {last?.cpuPercent != null ? `${last.cpuPercent}%` : ""}</dt>
+                    <dt className="text-zinc-500">{who}CPU {last?.cpuPercent != null ? `${last.cpuPercent}%` : ""}</dt>
                     <dd className="text-emerald-300">
-                      <Sparkline values={samples.map((s) => s.cpuPercent)} max={100} label="Agent process CPU, percent of one core" />
+                      <Sparkline values={samples.map((s) => s.cpuPercent)} max={100} label={live.container ? "Container CPU, percent of one core" : "Agent process CPU, percent of one core"} />
                     </dd>
                   </div>
                   <div>
-                    <dt className="text-zinc-500">Agent memory {last ? formatBytes(last.rssBytes) : ""}</dt>
+                    <dt className="text-zinc-500">
+                      {who}Memory {last ? formatBytes(last.rssBytes) : ""}
+                      {limit ? ` of ${formatBytes(limit)}` : ""}
+                    </dt>
                     <dd className="text-sky-300">
-                      <Sparkline values={samples.map((s) => s.rssBytes)} label="Agent process resident memory" />
+                      <Sparkline values={samples.map((s) => s.rssBytes)} max={limit ?? undefined} label={live.container ? "Container memory in use" : "Agent process resident memory"} />
                     </dd>
                   </div>
                 </dl>

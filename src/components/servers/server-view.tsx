@@ -7,6 +7,7 @@ import { Alert, Badge, Card, CardBody, CardHeader, CardTitle, Spinner } from "~/
 import { cx } from "~/lib/cx";
 import { useTRPC } from "~/trpc/react";
 import { ConsoleTerminal } from "./console-terminal";
+import { ContainerFigures } from "./container-figures";
 import { CrashHistory } from "./crash-history";
 import { FileBrowser } from "./file-browser";
 import { HistoryPanel } from "./history-panel";
@@ -92,8 +93,14 @@ export function ServerView({ serverId, devDomain }: { serverId: string; devDomai
                 )}
                 <dt className="text-zinc-500">Uptime</dt>
                 <dd className="text-zinc-200">{running ? formatUptime(server.kind === "game" ? live.game?.uptimeSeconds : live.agentUptimeSeconds) : "–"}</dd>
-                <dt className="text-zinc-500">Agent memory</dt>
-                <dd className="text-zinc-200">{formatBytes(data.samples.at(-1)?.rssBytes)}</dd>
+                {live.container ? (
+                  <ContainerFigures c={live.container} />
+                ) : (
+                  <>
+                    <dt className="text-zinc-500">Agent memory</dt>
+                    <dd className="text-zinc-200">{formatBytes(data.samples.at(-1)?.rssBytes)}</dd>
+                  </>
+                )}
                 {live.runtimes.length > 0 && (
                   <>
                     <dt className="text-zinc-500">Runtimes</dt>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuPercent, promValue, readingFrom, SampleRing } from "./samples";
+import { cpuPercent, promValue, readingFrom, readingFromContainer, SampleRing } from "./samples";
 
 const text = `# HELP zlh_agent_process_cpu_seconds_total Total user and system CPU time spent in seconds.
 # TYPE zlh_agent_process_cpu_seconds_total counter
@@ -30,5 +30,29 @@ describe("metric samples", () => {
     expect(ring.list().map((s) => s.at)).toEqual([2000, 3000, 4000]);
     expect(ring.list().map((s) => s.cpuPercent)).toEqual([100, 100, 100]);
     expect(ring.lastAt).toBe(4000);
+  });
+});
+
+describe("container samples", () => {
+  const c = {
+    source: "cgroup-v1" as const,
+    sampledAt: new Date(0).toISOString(),
+    cpu: { usageSeconds: 4, percent: null },
+    memory: { usedBytes: 1000, usageBytes: 1500, limitBytes: 4096, oomKills: 0 },
+    pids: { current: 3, limit: 512 },
+    disk: null,
+    net: null,
+  };
+  it("reads the cgroup's CPU counter and working set", () => {
+    expect(readingFromContainer(c, 5)).toEqual({ at: 5, cpuSeconds: 4, rssBytes: 1000 });
+    expect(readingFromContainer({ ...c, cpu: { usageSeconds: null, percent: null } }, 5)).toBeNull();
+  });
+  it("a ring that changes source starts afresh (readings of the agent and the container do not compare)", () => {
+    const ring = new SampleRing(5);
+    ring.useSource("agent");
+    ring.push({ at: 0, cpuSeconds: 1, rssBytes: 1 });
+    ring.useSource("container");
+    expect(ring.list()).toEqual([]);
+    expect(ring.push({ at: 1000, cpuSeconds: 50, rssBytes: 2 }).cpuPercent).toBeNull();
   });
 });

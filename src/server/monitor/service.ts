@@ -5,6 +5,7 @@ import {
   gameStatusSchema,
   type AgentStatus,
   type CodeServerStatus,
+  type ContainerStats,
   type CrashRecord,
   type GameStatus,
   type ProvisionProgress,
@@ -14,11 +15,12 @@ import { db } from "../db/client";
 import { agentFetch } from "../files/agent-fetch";
 import { toTRPCError } from "../files/service";
 import { agentClientFor, getServerForUser, toPublic, type PublicServer } from "../provisioning/service";
-import { readingFrom, SampleRing, type Sample } from "./samples";
+import { readingFrom, readingFromContainer, SampleRing, type Sample } from "./samples";
 
 /**
  * What the dashboard and the server page show live: the server row, a summary of its agent's
- * /status, and CPU/memory samples of the agent process. Samples are taken when a page asks (at
+ * /status, and CPU/memory samples of the container (its cgroup), or of the agent process where the
+ * provider has no container cgroup (unisolated). Samples are taken when a page asks (at
  * most one per server every MIN_SAMPLE_MS) and kept in a small in-memory ring per server in this
  * portal process: a restart of the portal starts the charts afresh.
  */
@@ -37,6 +39,8 @@ export type LiveSummary = {
   game: GameStatus | null;
   codeServer: CodeServerStatus | null;
   runtimes: AgentStatus["runtimes"];
+  /** The container's own figures (cgroup); null on the unisolated provider. */
+  container: ContainerStats | null;
 };
 
 export type ServerLive = { server: PublicServer; live: LiveSummary; samples: Sample[] };
@@ -44,23 +48,26 @@ export type ServerLive = { server: PublicServer; live: LiveSummary; samples: Sam
 const LIVE_STATES = ["running", "provisioning", "starting", "error"];
 
 async function liveOf(s: Server): Promise<ServerLive> {
-  const empty: LiveSummary = { reachable: false, error: null, agentState: null, provisioningComplete: false, agentUptimeSeconds: null, progress: null, game: null, codeServer: null, runtimes: [] };
+  const empty: LiveSummary = { reachable: false, error: null, agentState: null, provisioningComplete: false, agentUptimeSeconds: null, progress: null, game: null, codeServer: null, runtimes: [], container: null };
   const client = LIVE_STATES.includes(s.status) ? agentClientFor(s, { retries: 0, timeoutMs: 3_000 }) : null;
   const ring = rings.get(s.id);
   if (!client) return { server: toPublic(s), live: empty, samples: ring?.list() ?? [] };
   const now = Date.now();
   const wantSample = s.status === "running" && (!ring?.lastAt || now - ring.lastAt >= MIN_SAMPLE_MS);
+  // The agent process's own figures are only the fallback (no container cgroup): skip /metrics once
+  // the agent is known to answer its container's.
+  const wantAgentFigures = wantSample && ring?.source !== "container";
   const [status, metrics] = await Promise.allSettled([
     client.status({ retries: 0, timeoutMs: 3_000 }),
-    wantSample ? agentFetch(s, "/metrics", { signal: AbortSignal.timeout(3_000) }).then((r) => (r.ok ? r.text() : null)) : Promise.resolve(null),
+    wantAgentFigures ? agentFetch(s, "/metrics", { signal: AbortSignal.timeout(3_000) }).then((r) => (r.ok ? r.text() : null)) : Promise.resolve(null),
   ]);
-  if (metrics.status === "fulfilled" && metrics.value) {
-    const reading = readingFrom(metrics.value, now);
-    if (reading) {
-      let r = rings.get(s.id);
-      if (!r) rings.set(s.id, (r = new SampleRing(60)));
-      r.push(reading);
-    }
+  const container = status.status === "fulfilled" ? (status.value.container ?? null) : null;
+  const reading = container ? readingFromContainer(container, now) : metrics.status === "fulfilled" && metrics.value ? readingFrom(metrics.value, now) : null;
+  if (wantSample && reading) {
+    let r = rings.get(s.id);
+    if (!r) rings.set(s.id, (r = new SampleRing(60)));
+    r.useSource(container ? "container" : "agent");
+    r.push(reading);
   }
   const samples = rings.get(s.id)?.list() ?? [];
   if (status.status === "rejected") return { server: toPublic(s), live: { ...empty, error: (status.reason as Error).message }, samples };
@@ -79,6 +86,7 @@ async function liveOf(s: Server): Promise<ServerLive> {
       game: game.success ? game.data : null,
       codeServer: cs.success ? cs.data : null,
       runtimes: a.runtimes,
+      container: a.container ?? null,
     },
     samples,
   };
