@@ -56,7 +56,12 @@ const schema = z.object({
   ZLH_HEADSCALE_URL: z.url({ protocol: /^https?$/ }).or(z.literal("")).optional(),
   ZLH_HEADSCALE_API_KEY: z.string().or(z.literal("")).optional(),
   // Prometheus: GET /metrics answers only `Authorization: Bearer <this>`; unset, /metrics is 404.
-  ZLH_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").or(z.literal("")).optional(),
+  ZLH_METRICS_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .refine((v) => !v.startsWith("replace-with-"), "is the placeholder from deploy/prometheus/zlh-metrics-token: use a random token")
+    .or(z.literal(""))
+    .optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,13 +1,17 @@
 import type { HttpRoute } from "../http/routes";
 import { metricsAccess } from "./access";
+import { sendAgentMetrics, sendTargets } from "./agent-targets";
 import { registerCollectors } from "./collectors";
 import { portalMetrics } from "./registry";
 
-/** GET /metrics on the portal host: Prometheus text for a scraper holding ZLH_METRICS_TOKEN. */
+/**
+ * GET /metrics (the portal's own), /metrics/targets and /metrics/agents/<serverId> (agents, relayed:
+ * see agent-targets.ts) on the portal host, for a scraper holding ZLH_METRICS_TOKEN.
+ */
 export function metricsHttpRoute(token: () => string | undefined): HttpRoute {
   return async (req, res) => {
-    const pathname = (req.url ?? "/").split("?")[0];
-    if (pathname !== "/metrics") return false;
+    const pathname = (req.url ?? "/").split("?")[0]!;
+    if (pathname !== "/metrics" && !pathname.startsWith("/metrics/")) return false;
     const access = metricsAccess(req.headers.authorization, token());
     if (access === "disabled") {
       res.writeHead(404, { "content-type": "text/plain" }).end("Not found");
@@ -19,6 +23,19 @@ export function metricsHttpRoute(token: () => string | undefined): HttpRoute {
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
+      return true;
+    }
+    if (pathname === "/metrics/targets") {
+      await sendTargets(res, req.headers.host);
+      return true;
+    }
+    const agent = /^\/metrics\/agents\/([^/]+)$/.exec(pathname);
+    if (agent) {
+      await sendAgentMetrics(res, agent[1]!);
+      return true;
+    }
+    if (pathname !== "/metrics") {
+      res.writeHead(404, { "content-type": "text/plain" }).end("Not found");
       return true;
     }
     registerCollectors();
