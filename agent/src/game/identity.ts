@@ -39,18 +39,24 @@ export const gameArgv = (id: GameIdentity, command: string, args: string[]) => r
  * themselves (lchown, never followed) and a file with other hard links is left alone, so a link the
  * game planted cannot hand it a file from elsewhere.
  */
-export async function handOverTree(dir: string, runAs: RunAs): Promise<number> {
+export async function handOverTree(dir: string, runAs: RunAs): Promise<{ changed: number; skipped: number }> {
   let changed = 0;
+  let skipped = 0;
   const visit = async (p: string): Promise<void> => {
     const st = await lstat(p);
     if (st.isFile() && st.nlink > 1) return;
     if (st.uid !== runAs.uid || st.gid !== runAs.gid) {
-      await lchown(p, runAs.uid, runAs.gid);
-      changed++;
+      try {
+        await lchown(p, runAs.uid, runAs.gid);
+        changed++;
+      } catch {
+        // An owner outside the container's id range (EPERM) stays as it is: the game can still read it.
+        skipped++;
+      }
     }
     if (!st.isDirectory()) return;
     for (const name of await readdir(p)) await visit(path.join(p, name));
   };
   await visit(dir);
-  return changed;
+  return { changed, skipped };
 }
