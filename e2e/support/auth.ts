@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, type Page } from "@playwright/test";
+import { verifyEmailFromOutbox } from "./outbox";
 
 /**
  * Helpers for specs that need a user. Every user is unique, so specs never collide:
@@ -44,8 +45,8 @@ export async function signOut(page: Page): Promise<void> {
 }
 
 /**
- * Creates a user with the account API and signs in with next-auth's endpoints; the session cookie
- * lands in the page's browser context. No page is loaded.
+ * Creates a user with the account API, confirms the address from the outbox and signs in with
+ * next-auth's endpoints; the session cookie lands in the page's browser context. No page is loaded.
  */
 export async function createSignedInUser(page: Page, user: TestUser = newUser()): Promise<TestUser> {
   const created = await page.request.post("/api/trpc/account.signUp", { data: { json: user } });
@@ -57,5 +58,7 @@ export async function createSignedInUser(page: Page, user: TestUser = newUser())
   expect(signedIn.ok(), await signedIn.text()).toBe(true);
   const session = (await (await page.request.get("/api/auth/session")).json()) as { user?: { email?: string } };
   expect(session.user?.email).toBe(user.email);
+  // Specs about other pages start from a confirmed address (a second server and paid plans need one).
+  await verifyEmailFromOutbox(page, user.email);
   return user;
 }

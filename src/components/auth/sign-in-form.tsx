@@ -53,6 +53,11 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
       {errors.form && <Alert tone="danger">{errors.form}</Alert>}
       <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus error={errors.email} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
+      <p className="-mt-3 text-right text-sm">
+        <Link href="/forgot-password" className="text-zinc-400 hover:text-brand-300">
+          Forgot password?
+        </Link>
+      </p>
       <Button type="submit" className="w-full" pending={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </Button>

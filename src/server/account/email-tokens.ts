@@ -37,7 +37,7 @@ export async function issueToken(tx: Tx, p: { userId: string; purpose: TokenPurp
   await tx.emailToken.updateMany({ where: { userId: p.userId, purpose: p.purpose, usedAt: null }, data: { usedAt: now } });
   const token = newToken();
   const row = await tx.emailToken.create({
-    data: { userId: p.userId, purpose: p.purpose, email: p.email, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[p.purpose]) },
+    data: { userId: p.userId, purpose: p.purpose, email: p.email, tokenHash: hashToken(token), createdAt: now, expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[p.purpose]) },
     select: { id: true },
   });
   return { token, id: row.id };

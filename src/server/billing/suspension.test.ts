@@ -45,7 +45,7 @@ function recordingStopper(fail = false) {
 }
 
 async function payingUser(plan: "starter" | "pro") {
-  const user = await db.user.create({ data: { email: `grace-${randomUUID()}@example.test`, passwordHash: "x" } });
+  const user = await db.user.create({ data: { email: `grace-${randomUUID()}@example.test`, passwordHash: "x", emailVerifiedAt: new Date() } });
   const { url } = await createCheckoutSession(user.id, plan);
   const from = fake.events.length;
   fake.completeCheckout(url.split("/").pop()!);

@@ -22,7 +22,7 @@ afterAll(async () => {
 const signer = new Stripe("sk_test_signer");
 
 async function newUser() {
-  return db.user.create({ data: { email: `billing-${randomUUID()}@example.test`, passwordHash: "x" } });
+  return db.user.create({ data: { email: `billing-${randomUUID()}@example.test`, passwordHash: "x", emailVerifiedAt: new Date() } });
 }
 
 /** A user who went through Checkout for a plan; events are generated but not yet delivered. */

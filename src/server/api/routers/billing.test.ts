@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 async function newUser() {
-  return db.user.create({ data: { email: `router-${randomUUID()}@example.test`, name: "Router Test", passwordHash: "x" } });
+  return db.user.create({ data: { email: `router-${randomUUID()}@example.test`, name: "Router Test", passwordHash: "x", emailVerifiedAt: new Date() } });
 }
 const as = async (user: { id: string; email: string }) =>
   createCaller(await createTRPCContext({ headers: new Headers(), session: { user, expires: new Date(Date.now() + 60_000).toISOString() } }));
