@@ -22,7 +22,10 @@ const schema = z.object({
   ZLH_PUBLIC_URL: z.url().optional(),
   // Name of this portal instance, sent as X-ZLH-Instance (default host:port). See deploy/README.md.
   ZLH_INSTANCE_ID: z.string().optional(),
-  ZLH_PROVIDER: z.enum(["local", "proxmox"]).default("local"),
+  // lxc | unisolated ("local" is its old name) | proxmox; unset: lxc as root with LXC installed, else unisolated.
+  ZLH_PROVIDER: z.enum(["lxc", "unisolated", "local", "proxmox"]).optional(),
+  // Host address the lxc provider publishes game and SSH ports on (default 127.0.0.1).
+  ZLH_GAME_BIND: z.string().min(1).optional(),
   // Provisioning (the proxmox values are required when ZLH_PROVIDER=proxmox; see .env.example).
   ZLH_PROXMOX_URL: z.url({ protocol: /^https?$/ }).optional(),
   ZLH_PROXMOX_TOKEN_ID: z.string().regex(/^[^@!\s]+@[^!\s]+![^=\s]+$/, "must look like USER@REALM!TOKENID").optional(),
@@ -39,6 +42,12 @@ const schema = z.object({
   // Reverse proxies in front of the portal that append to X-Forwarded-For: the client address (rate
   // limits, logs) is the entry that many places from the right. 0: the socket's peer address.
   ZLH_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  // A hosted IDE connection that moved no byte for this long is closed (#15).
+  ZLH_IDE_IDLE_TIMEOUT_S: z.coerce.number().int().min(10).max(7 * 86_400).default(3600),
+  // Operator console (#17): accounts given the admin role at sign-up, sign-in and start-up (comma list).
+  ZLH_ADMIN_EMAILS: z.string().max(4000).optional(),
+  // The host name players connect to (game page "Connect" address). Default: the portal's host name.
+  ZLH_GAME_HOST: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, "must be a host name or IP address").optional(),
   // Sign-ups allowed per client address per minute (each address's network has a slower hourly cap).
   ZLH_SIGNUP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   // Billing (Stripe). Without the secret key and webhook secret billing is "not configured": everyone
@@ -62,6 +71,9 @@ const schema = z.object({
     .refine((v) => !v.startsWith("replace-with-"), "is the placeholder from deploy/prometheus/zlh-metrics-token: use a random token")
     .or(z.literal(""))
     .optional(),
+  // Also write the portal's log lines to this file, at ZLH_LOG_FILE_LEVEL (default info).
+  ZLH_LOG_FILE: z.string().min(1).optional(),
+  ZLH_LOG_FILE_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,3 +1,4 @@
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -5,7 +6,12 @@ import { parseSchedule } from "./game/backoff";
 
 /** Agent configuration from flags, falling back to env (flags win). */
 export const agentConfigSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65535),
+  /** TCP port; unused when `socket` is set. */
+  port: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Listen on this Unix socket instead of TCP (the lxc provider: the portal reaches it through a host folder). */
+  socket: z.string().min(1).transform((p) => path.resolve(p)).optional(),
+  /** Reach the artifact server over this Unix socket (a container whose network has no route to it). */
+  artifactsSocket: z.string().min(1).optional(),
   host: z.string().min(1).default("0.0.0.0"),
   root: z.string().min(1).transform((p) => path.resolve(p)),
   /** Bearer token (printable ASCII, no spaces: what an Authorization header can carry). Short ones are accepted with a warning. */
@@ -47,18 +53,36 @@ export const agentConfigSchema = z.object({
   gameReadyTimeoutMs: z.coerce.number().int().min(1).default(300_000),
   /** Leave the game running when the agent exits (for agent upgrades); otherwise SIGTERM stops it first. */
   gameDetachOnExit: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
-});
+}).refine((c) => c.port !== undefined || c.socket !== undefined, { message: "one of --port or --socket is required", path: ["port"] });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
+
+/**
+ * A token handed over in a file (the lxc provider writes it into the container's run folder, root
+ * only): read once and removed, so it lives on only in the agent's memory.
+ */
+function takeTokenFile(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    const token = readFileSync(file, "utf8").trim();
+    rmSync(file, { force: true });
+    return token;
+  } catch {
+    return undefined;
+  }
+}
 
 export function loadAgentConfig(argv = process.argv.slice(2), env = process.env): AgentConfig {
   const { values } = parseArgs({
     args: argv,
     options: {
       port: { type: "string" },
+      socket: { type: "string" },
+      "artifacts-socket": { type: "string" },
       host: { type: "string" },
       root: { type: "string" },
       token: { type: "string" },
+      "token-file": { type: "string" },
       artifacts: { type: "string" },
       "catalog-public-key": { type: "string" },
       "code-server-port": { type: "string" },
@@ -81,9 +105,11 @@ export function loadAgentConfig(argv = process.argv.slice(2), env = process.env)
   });
   const parsed = agentConfigSchema.safeParse({
     port: values.port ?? env.ZLH_AGENT_PORT,
+    socket: values.socket ?? env.ZLH_AGENT_SOCKET,
+    artifactsSocket: values["artifacts-socket"] ?? env.ZLH_ARTIFACTS_SOCKET,
     host: values.host ?? env.ZLH_AGENT_HOST,
     root: values.root ?? env.ZLH_AGENT_ROOT,
-    token: values.token ?? env.ZLH_AGENT_TOKEN,
+    token: values.token ?? env.ZLH_AGENT_TOKEN ?? takeTokenFile(values["token-file"]),
     artifacts: values.artifacts ?? env.ZLH_ARTIFACTS_URL,
     catalogPublicKey: values["catalog-public-key"] ?? env.ZLH_CATALOG_PUBLIC_KEY,
     codeServerPort: values["code-server-port"] ?? env.ZLH_CODE_SERVER_PORT,

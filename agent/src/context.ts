@@ -43,6 +43,8 @@ export type ProvisionStep = {
 export function containerPathUnder(root: string, p: string): string {
   if (!p.startsWith("/")) throw new Error(`container path must be absolute: ${p}`);
   const resolved = path.resolve(root, "." + path.posix.normalize(p));
-  if (resolved !== root && !resolved.startsWith(root + path.sep)) throw new Error(`path escapes the container: ${p}`);
+  // A root of "/" (the agent inside a real container) is its own separator.
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  if (resolved !== root && !resolved.startsWith(prefix)) throw new Error(`path escapes the container: ${p}`);
   return resolved;
 }

@@ -1,3 +1,4 @@
+import { chmodSync, rmSync } from "node:fs";
 import http from "node:http";
 import { EventEmitter } from "node:events";
 import { Registry, collectDefaultMetrics } from "prom-client";
@@ -44,9 +45,18 @@ async function main(): Promise<void> {
   server.headersTimeout = 66_000;
   server.requestTimeout = 0; // uploads and event streams are long-lived
 
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const addr = server.address();
-  log.info({ port: typeof addr === "object" && addr ? addr.port : config.port, root: config.root }, "agent listening");
+  if (config.socket) {
+    // A socket left by a previous run (the container was killed) would make listen fail.
+    rmSync(config.socket, { force: true });
+    await new Promise<void>((resolve) => server.listen(config.socket, resolve));
+    // Only root may connect: inside the container that is the agent itself, outside the portal.
+    chmodSync(config.socket, 0o600);
+    log.info({ socket: config.socket, root: config.root }, "agent listening");
+  } else {
+    await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+    const addr = server.address();
+    log.info({ port: typeof addr === "object" && addr ? addr.port : config.port, root: config.root }, "agent listening");
+  }
   // Modules that act once every module is registered (e.g. resuming provisioning) wait for this.
   ctx.events.emit("started");
 

@@ -2,6 +2,7 @@ import type { AgentContext } from "../context";
 import { catalogSchema, type ArtifactKind, type ArtifactRef, type Catalog } from "../contract/catalog";
 import { verifyCatalogSignature } from "../contract/catalog-signature";
 import { HttpError } from "../http/errors";
+import { getViaSocket } from "./socket-get";
 import { absoluteArtifactUrl, resolveEntry, type ResolvedArtifact } from "./resolve";
 
 export type { ResolvedArtifact } from "./resolve";
@@ -9,7 +10,8 @@ export type { ResolvedArtifact } from "./resolve";
 const CATALOG_LIMIT = 8 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 15_000;
 
-async function fetchBytes(url: string, limit: number): Promise<Buffer> {
+async function fetchBytes(url: string, limit: number, socketPath: string | undefined): Promise<Buffer> {
+  if (socketPath) return getViaSocket(url, limit, socketPath, FETCH_TIMEOUT_MS);
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
@@ -60,8 +62,8 @@ export class CatalogClient {
   private async load(attempt = 1): Promise<Catalog> {
     const key = this.ctx.config.catalogPublicKey;
     const [bytes, sig] = await Promise.all([
-      fetchBytes(this.catalogUrl, CATALOG_LIMIT),
-      key ? fetchBytes(`${this.catalogUrl}.sig`, 4096).catch(() => null) : Promise.resolve(null),
+      fetchBytes(this.catalogUrl, CATALOG_LIMIT, this.ctx.config.artifactsSocket),
+      key ? fetchBytes(`${this.catalogUrl}.sig`, 4096, this.ctx.config.artifactsSocket).catch(() => null) : Promise.resolve(null),
     ]);
     if (key) {
       if (!sig || !verifyCatalogSignature(bytes, sig.toString("utf8"), key)) {

@@ -73,23 +73,24 @@ class VerifyStream extends Transform {
 
 const REDIRECTS = [301, 302, 303, 307, 308];
 
-function get(url: URL, signal: AbortSignal): Promise<IncomingMessage> {
-  const mod = url.protocol === "https:" ? https : http;
+function get(url: URL, signal: AbortSignal, socketPath: string | undefined): Promise<IncomingMessage> {
+  const mod = url.protocol === "https:" && !socketPath ? https : http;
   return new Promise((resolve, reject) => {
-    // Own connection (no pool): a stalled download never holds up catalog requests.
-    const req = mod.get(url, { signal, agent: false }, resolve);
+    // Own connection (no pool): a stalled download never holds up catalog requests. In a container
+    // without a route to the artifact server the provider hands the agent a Unix socket that reaches it.
+    const req = mod.get(url, { signal, agent: false, ...(socketPath ? { socketPath } : {}) }, resolve);
     req.setTimeout(STALL_MS, () => req.destroy(new Error("download stalled")));
     req.once("error", reject);
   });
 }
 
 /** Opens the artifact download (following a few redirects); returns its first bytes for format sniffing. */
-async function openDownload(art: ResolvedArtifact, signal: AbortSignal): Promise<{ head: Buffer; source: Readable }> {
+async function openDownload(art: ResolvedArtifact, signal: AbortSignal, socketPath: string | undefined): Promise<{ head: Buffer; source: Readable }> {
   let url = new URL(art.absoluteUrl);
   for (let hops = 0; ; hops++) {
     let res: IncomingMessage;
     try {
-      res = await get(url, signal);
+      res = await get(url, signal, socketPath);
     } catch (err) {
       throw downloadError(err, signal);
     }
@@ -178,7 +179,7 @@ export async function installArchive(ctx: AgentContext, art: ResolvedArtifact, t
     withInstallLock(ctx, targetDir, opts.signal, async (p) => {
       await mkdir(p.tmp, { recursive: true, mode: 0o755 });
       progress({ phase: "download", bytesDone: 0, bytesTotal: art.size });
-      const { head, source } = await openDownload(art, p.signal);
+      const { head, source } = await openDownload(art, p.signal, ctx.config.artifactsSocket);
       const verify = new VerifyStream(art, (n) => progress({ phase: "download", bytesDone: n, bytesTotal: art.size }));
       const gzip = head[0] === 0x1f && head[1] === 0x8b;
 
@@ -288,7 +289,7 @@ export async function installFile(ctx: AgentContext, art: ResolvedArtifact, dest
   await record(ctx, art, () =>
     withInstallLock(ctx, destFile, opts.signal, async (p) => {
       progress({ phase: "download", bytesDone: 0, bytesTotal: art.size });
-      const { source } = await openDownload(art, p.signal);
+      const { source } = await openDownload(art, p.signal, ctx.config.artifactsSocket);
       const verify = new VerifyStream(art, (n) => progress({ phase: "download", bytesDone: n, bytesTotal: art.size }));
       try {
         await pipeline([source, verify, createWriteStream(p.tmp, { mode: 0o644 })], { signal: p.signal });

@@ -5,7 +5,8 @@ import { z } from "zod";
  * /artifacts/catalog.json (signed: /artifacts/catalog.json.sig, ed25519 over the exact bytes), read
  * by the agent for every install and by the portal for its runtime dropdown.
  */
-export const artifactKinds = ["runtime", "service", "game", "mod"] as const;
+/** template: a container root filesystem for the lxc provider (used by the portal, never by agents). */
+export const artifactKinds = ["runtime", "service", "game", "mod", "template"] as const;
 export const artifactKindSchema = z.enum(artifactKinds);
 export type ArtifactKind = z.infer<typeof artifactKindSchema>;
 

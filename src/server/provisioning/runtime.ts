@@ -3,6 +3,7 @@ import { z } from "zod";
 import { artifactsBaseUrl, getCatalogPublicKey } from "../artifacts/index";
 import { parseSecretKey } from "./token-codec";
 import { LocalProvider } from "./providers/local";
+import { LxcProvider } from "./providers/lxc";
 import { ProxmoxProvider } from "./providers/proxmox";
 import type { Provider } from "./providers/types";
 
@@ -13,7 +14,10 @@ import type { Provider } from "./providers/types";
  */
 const schema = z.object({
   ZLH_DATA_DIR: z.string().min(1).default(".data"),
-  ZLH_PROVIDER: z.enum(["local", "proxmox"]).default("local"),
+  /** lxc (real containers; the default as root with LXC installed), unisolated (bubblewrap; "local" is its old name), proxmox. */
+  ZLH_PROVIDER: z.enum(["lxc", "unisolated", "local", "proxmox"]).optional(),
+  /** Host address the lxc provider publishes game and SSH ports on. */
+  ZLH_GAME_BIND: z.string().min(1).optional(),
   ZLH_SECRET_KEY: z.string().optional(),
   ZLH_PUBLIC_URL: z.url().optional(),
   PORT: z.coerce.number().int().default(3000),
@@ -50,8 +54,11 @@ export function runtimeFromEnv(source: NodeJS.ProcessEnv = process.env): Provisi
   const e = schema.parse(source);
   const dataDir = path.resolve(e.ZLH_DATA_DIR);
   const portalUrl = e.ZLH_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`;
+  const kind = e.ZLH_PROVIDER ?? "unisolated";
   const provider: Provider =
-    e.ZLH_PROVIDER === "proxmox"
+    kind === "lxc"
+      ? new LxcProvider({ dataDir, publishAddress: e.ZLH_GAME_BIND, logLevel: source.AGENT_LOG_LEVEL })
+      : kind === "proxmox"
       ? new ProxmoxProvider({
           url: required(e.ZLH_PROXMOX_URL, "ZLH_PROXMOX_URL"),
           tokenId: required(e.ZLH_PROXMOX_TOKEN_ID, "ZLH_PROXMOX_TOKEN_ID"),

@@ -37,7 +37,7 @@ export type StartOptions = {
 };
 
 export interface Provider {
-  readonly name: "local" | "proxmox";
+  readonly name: "local" | "lxc" | "proxmox";
   /** A vmid candidate at or above `atLeast`; the database's unique constraint settles races. */
   nextVmid(atLeast: number): Promise<number>;
   create(spec: ContainerSpec): Promise<CreatedContainer>;
