@@ -1,7 +1,6 @@
 import { logger } from "./log/logger";
 import { rateLimitPrunerService } from "./ratelimit/pruner";
 import { artifactSeedService } from "./artifacts/seed";
-import { adminRolesService } from "./admin/roles";
 import { provisioningJobsService, provisioningReconcilerService } from "./provisioning/services";
 import { billingGraceService } from "./billing/grace-job";
 import { stopServerAsSystem } from "./provisioning/service";
@@ -16,7 +15,7 @@ import { heartbeatService } from "./cluster/heartbeat";
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [clusterBusService, heartbeatService, rateLimitPrunerService(), adminRolesService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), billingGraceService(stopServerAsSystem), historyService()];
+export const services: Service[] = [clusterBusService, heartbeatService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), billingGraceService(stopServerAsSystem), historyService()];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {

@@ -1,8 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 import { adminRouter } from "./routers/admin";
 import { artifactsRouter } from "./routers/artifacts";
-import { adminRouter } from "./routers/admin";
-import { artifactsRouter } from "./routers/artifacts";
 import { accountRouter } from "./routers/account";
 import { billingRouter } from "./routers/billing";
 import { ideRouter } from "./routers/ide";
@@ -15,8 +13,6 @@ import { notificationsRouter } from "./routers/notifications";
 
 /** The portal's API: one router per area, each procedure thin. */
 export const appRouter = createTRPCRouter({
-  admin: adminRouter,
-  artifacts: artifactsRouter,
   admin: adminRouter,
   artifacts: artifactsRouter,
   account: accountRouter,
