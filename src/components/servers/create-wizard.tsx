@@ -7,6 +7,7 @@ import { Alert, Button, Card, CardBody, Field, Spinner } from "~/components/ui";
 import { cx } from "~/lib/cx";
 import { formError, type FormError } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
+import { PreparingList, preparingText } from "./preparing";
 import { ProvisioningTimeline } from "./provisioning-timeline";
 
 const MEMORY_CHOICES = [512, 1024, 2048, 4096, 8192];
@@ -33,7 +34,14 @@ function Select({ label, error, children, ...rest }: React.ComponentProps<"selec
 /** Create a server: kind, name, runtime/version or game, code-server, memory; then the live provisioning view. */
 export function CreateWizard() {
   const trpc = useTRPC();
-  const catalog = useQuery(trpc.servers.runtimeCatalog.queryOptions());
+  // The first run prepares artifacts in the background: poll while any is on its way, and the
+  // catalog with it, so each one becomes selectable the moment it is published (no reload).
+  const preparing = useQuery({
+    ...trpc.artifacts.preparing.queryOptions(),
+    refetchInterval: (q) => (q.state.data?.items.some((i) => i.status !== "failed") ? 2_000 : 15_000),
+  });
+  const inProgress = preparing.data?.items.filter((i) => i.status !== "failed") ?? [];
+  const catalog = useQuery({ ...trpc.servers.runtimeCatalog.queryOptions(), refetchInterval: inProgress.length ? 2_000 : false });
   const [kind, setKind] = useState<"game" | "dev">("game");
   const [name, setName] = useState("");
   const [runtimeId, setRuntimeId] = useState("");
@@ -48,6 +56,10 @@ export function CreateWizard() {
   const games = catalog.data?.games ?? [];
   const runtime = runtimes.find((r) => r.name === (runtimeId || runtimes[0]?.name));
   const game = gameTemplate || games[0]?.name || "";
+  const preparingOf = (kinds: string[]) => (preparing.data?.items ?? []).filter((i) => kinds.includes(i.kind ?? "") || (i.kind === null && kinds.includes(i.name === "flying-squid" ? "game" : i.name === "code-server" ? "service" : "runtime")));
+  const gamesPreparing = preparingOf(["game"]);
+  const runtimesPreparing = preparingOf(["runtime"]);
+  const ideItem = (preparing.data?.items ?? []).find((i) => i.name === "code-server");
 
   if (create.data) {
     return (
@@ -73,7 +85,7 @@ export function CreateWizard() {
     if (Object.values(fields).some(Boolean)) return setError({ fields, message: "" });
     create.mutate(
       kind === "dev"
-        ? { kind, name: name.trim(), runtimeId: runtime!.name, runtimeVersion: runtimeVersion || undefined, enableCodeServer, memoryMb }
+        ? { kind, name: name.trim(), runtimeId: runtime!.name, runtimeVersion: runtimeVersion || undefined, enableCodeServer: enableCodeServer && !ideItem, memoryMb }
         : { kind, name: name.trim(), gameTemplate: game, enableCodeServer: false, memoryMb },
       { onError: (err) => setError(formError(err)) },
     );
@@ -113,10 +125,15 @@ export function CreateWizard() {
           ) : kind === "dev" ? (
             <div className="grid gap-4 sm:grid-cols-2">
               <Select label="Runtime" name="runtimeId" value={runtime?.name ?? ""} onChange={(e) => (setRuntimeId(e.target.value), setRuntimeVersion(""))} error={error?.fields.runtimeId}>
-                {runtimes.length === 0 && <option value="">No runtimes published yet</option>}
+                {runtimes.length === 0 && <option value="">{runtimesPreparing.length ? "Runtimes are being prepared…" : "No runtimes published yet"}</option>}
                 {runtimes.map((r) => (
                   <option key={r.name} value={r.name}>
                     {r.displayName}
+                  </option>
+                ))}
+                {runtimesPreparing.map((i) => (
+                  <option key={i.name} value="" disabled>
+                    {preparingText(i)}
                   </option>
                 ))}
               </Select>
@@ -130,23 +147,32 @@ export function CreateWizard() {
                 ))}
               </Select>
               <label className="flex items-start gap-3 sm:col-span-2">
-                <input type="checkbox" name="enableCodeServer" checked={enableCodeServer} onChange={(e) => setEnableCodeServer(e.target.checked)} className="mt-1 size-4 accent-brand-500" />
+                <input type="checkbox" name="enableCodeServer" checked={enableCodeServer && !ideItem} disabled={Boolean(ideItem)} onChange={(e) => setEnableCodeServer(e.target.checked)} className="mt-1 size-4 accent-brand-500" />
                 <span>
                   <span className="block text-sm font-medium text-zinc-200">Enable code-server</span>
-                  <span className="block text-sm text-zinc-400">VS Code in your browser, opened from the server page. Uses about 300 MB of memory.</span>
+                  <span className="block text-sm text-zinc-400">
+                    {ideItem ? `${preparingText(ideItem)}: available here once it is ready.` : "VS Code in your browser, opened from the server page. Uses about 300 MB of memory."}
+                  </span>
                 </span>
               </label>
             </div>
           ) : (
             <Select label="Game" name="gameTemplate" value={game} onChange={(e) => setGameTemplate(e.target.value)} error={error?.fields.gameTemplate}>
-              {games.length === 0 && <option value="">No games published yet</option>}
+              {games.length === 0 && gamesPreparing.length === 0 && <option value="">No games published yet</option>}
               {games.map((g) => (
                 <option key={g.name} value={g.name}>
                   {g.displayName} {g.defaultVersion}
                 </option>
               ))}
+              {gamesPreparing.map((i) => (
+                <option key={i.name} value="" disabled={games.length > 0}>
+                  {preparingText(i)}
+                </option>
+              ))}
             </Select>
           )}
+
+          {preparing.data && <PreparingList items={preparing.data.items} canRetry={preparing.data.canRetry} />}
 
           <Select label="Memory" name="memoryMb" value={memoryMb} onChange={(e) => setMemoryMb(Number(e.target.value))} error={error?.fields.memoryMb}>
             {MEMORY_CHOICES.map((m) => (

@@ -4,6 +4,7 @@ import { bumpSessionVersion } from "../auth/session-version";
 import { beginSignInAttempt } from "../ratelimit/signin";
 import { tooManyAttemptsMessage } from "../ratelimit/window";
 import { hashPassword, needsRehash, verifyPassword } from "./password";
+import { initialRole } from "../admin/admin-emails";
 import {
   AccountError,
   changePasswordInput,
@@ -36,7 +37,8 @@ export async function signUp(db: Db, input: SignUpInput): Promise<AccountSummary
   const { email, password } = parse(signUpInput, input);
   const passwordHash = await hashPassword(password);
   try {
-    return await db.user.create({ data: { email, passwordHash }, select: summary });
+    // Listed in ZLH_ADMIN_EMAILS: an admin from the first sign-in (#17).
+    return await db.user.create({ data: { email, passwordHash, role: initialRole(email) }, select: summary });
   } catch (err) {
     if (isUniqueViolation(err)) throw new AccountError("EMAIL_TAKEN", "An account with this email already exists.", "email");
     throw err;

@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { getSession, type AppSession } from "../auth/session";
 import { logger } from "../log/logger";
 import { clientAddressFrom } from "../auth/request-context";
+import { isAdmin } from "../admin/roles";
 import { timeProcedure } from "../metrics/trpc-timing";
 import { currentRequestId } from "../log/request-scope";
 
@@ -47,4 +48,15 @@ export const publicProcedure = t.procedure.use(timed);
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return next({ ctx: { ...ctx, session: ctx.session } });
+});
+
+/**
+ * Operator procedures (#17). Anyone who is not a signed-in admin gets NOT_FOUND, as for a procedure
+ * that does not exist: the console's surface is not advertised. The role is read from the database
+ * on every call (src/server/admin/roles.ts).
+ */
+export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const user = ctx.session?.user;
+  if (!user || !(await isAdmin(user.id))) throw new TRPCError({ code: "NOT_FOUND", message: "No such procedure." });
+  return next({ ctx: { ...ctx, session: ctx.session! } });
 });

@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   "ssh_key.remove",
   "ide.token_issued",
   "admin.role_grant",
+  "admin.role_revoke",
   "admin.user_suspend",
   "admin.user_unsuspend",
   "admin.server_start",

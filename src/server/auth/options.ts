@@ -1,5 +1,6 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { applyAdminEmailAtSignIn } from "../admin/roles";
 import { recordAudit } from "../audit/audit";
 import { safeRedirectUrl } from "~/lib/callback-url";
 import { db } from "../db/client";
@@ -38,6 +39,7 @@ export const authOptions: NextAuthOptions = {
           const user = await verifyCredentials(db, { email: credentials?.email ?? "", password: credentials?.password ?? "" }, { address });
           logger.info({ userId: user.id, address }, "signed in");
           await recordAudit({ actorId: user.id, action: "auth.sign_in", targetType: "user", targetId: user.id, ip: address });
+          await applyAdminEmailAtSignIn(user.email);
           return { id: user.id, email: user.email };
         } catch (err) {
           if (err instanceof AccountError) {
