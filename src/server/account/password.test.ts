@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashPassword, needsRehash, parseHash, verifyPassword, type ScryptParams } from "./password";
+import { defaultParams, hashPassword, needsRehash, parseHash, scryptWork, verifyPassword, type ScryptParams } from "./password";
 
 // Cheap parameters keep the unit tests fast; the format and logic are the same as the defaults'.
 const fast: ScryptParams = { log2N: 10, r: 8, p: 1, keyLength: 32 };
@@ -24,7 +24,7 @@ describe("password hashing", () => {
 
   it("uses the default parameters when none are given", async () => {
     const stored = await hashPassword("default params pw");
-    expect(stored.startsWith("scrypt$15$8$1$")).toBe(true);
+    expect(stored.startsWith("scrypt$16$8$2$")).toBe(true);
     expect(await verifyPassword("default params pw", stored)).toBe(true);
     expect(needsRehash(stored)).toBe(false);
   });
@@ -43,6 +43,12 @@ describe("password hashing", () => {
     const parts = stored.split("$");
     parts[5] = Buffer.alloc(32, 1).toString("base64url");
     expect(await verifyPassword("tamper me please", parts.join("$"))).toBe(false);
+  });
+
+  // Regression (#16): the default was 2^15/8/1, half of OWASP's minimum work (2^17 * 8 * 1).
+  it("hashes new passwords with at least OWASP's scrypt work and rehashes the old default", async () => {
+    expect(scryptWork(defaultParams)).toBeGreaterThanOrEqual(scryptWork({ log2N: 17, r: 8, p: 1 }));
+    expect(needsRehash(await hashPassword("old default pw", { log2N: 15, r: 8, p: 1, keyLength: 32 }))).toBe(true);
   });
 
   it("asks for a rehash when parameters are weaker than the defaults", async () => {

@@ -7,8 +7,17 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
  */
 export type ScryptParams = { log2N: number; r: number; p: number; keyLength: number };
 
-/** N = 2^15, r = 8, p = 1: about 32 MiB and ~50-100 ms per hash on a server core (OWASP minimum is 2^17/8/1 for 64 MiB budgets; 2^15 keeps sign-in cheap on 2 cores). */
-export const defaultParams: ScryptParams = { log2N: 15, r: 8, p: 1, keyLength: 32 };
+/**
+ * N = 2^16, r = 8, p = 2: one of OWASP's equivalent scrypt settings (Password Storage Cheat Sheet:
+ * 2^17/8/1, 2^16/8/2, 2^15/8/3, ...), 64 MiB per hash. Hashes with less work are replaced at the
+ * next successful sign-in.
+ */
+export const defaultParams: ScryptParams = { log2N: 16, r: 8, p: 2, keyLength: 32 };
+
+/** The work factor OWASP's settings share: N * r * p. */
+export function scryptWork(params: Pick<ScryptParams, "log2N" | "r" | "p">): number {
+  return 2 ** params.log2N * params.r * params.p;
+}
 
 const PREFIX = "scrypt";
 
@@ -55,5 +64,5 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export function needsRehash(stored: string, params: ScryptParams = defaultParams): boolean {
   const parsed = parseHash(stored);
   if (!parsed) return true;
-  return parsed.params.log2N < params.log2N || parsed.params.r < params.r || parsed.params.keyLength < params.keyLength;
+  return scryptWork(parsed.params) < scryptWork(params) || parsed.params.keyLength < params.keyLength;
 }

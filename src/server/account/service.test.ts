@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../../test/db";
 import { AccountError } from "./account.types";
+import { defaultParams, hashPassword, verifyPassword } from "./password";
 import { changePassword, getAccount, signUp, verifyCredentials } from "./service";
 import { signInKeys, signInPolicies } from "../ratelimit/signin";
 
@@ -110,6 +111,17 @@ describe("account service (real PostgreSQL)", () => {
     await changePassword(db, user.id, { currentPassword: password, newPassword: "another long password" }, ctx);
     await rejection(verifyCredentials(db, { email: who, password }, ctx));
     expect((await verifyCredentials(db, { email: who, password: "another long password" }, ctx)).id).toBe(user.id);
+  });
+
+  // Regression (#16): hashes made with the old, weaker default are replaced at the next sign-in.
+  it("rehashes a weaker stored hash on a successful sign-in", async () => {
+    const who = email();
+    const user = await signUp(db, { email: who, password });
+    await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password, { log2N: 15, r: 8, p: 1, keyLength: 32 }) } });
+    await verifyCredentials(db, { email: who, password }, { address: address() });
+    const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.passwordHash.startsWith(`scrypt$${defaultParams.log2N}$${defaultParams.r}$${defaultParams.p}$`)).toBe(true);
+    expect(await verifyPassword(password, row.passwordHash)).toBe(true);
   });
 
   it("reads an account summary and reports a missing one", async () => {
