@@ -8,6 +8,8 @@ import { deliveryService } from "./notify/services";
 import { clusterBusService } from "./cluster";
 import { historyService } from "./history/jobs";
 import { heartbeatService } from "./cluster/heartbeat";
+import { backupJobsService } from "./backups/jobs";
+import { schedulesService } from "./schedules/services";
 
 /**
  * Background services of the portal process (job workers, reconcilers). Started by server.ts after
@@ -15,7 +17,7 @@ import { heartbeatService } from "./cluster/heartbeat";
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [clusterBusService, heartbeatService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), billingGraceService(stopServerAsSystem), historyService()];
+export const services: Service[] = [clusterBusService, heartbeatService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), billingGraceService(stopServerAsSystem), historyService(), backupJobsService, schedulesService()];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {

@@ -47,8 +47,8 @@ export async function registerBackup(ctx: AgentContext): Promise<void> {
     }
   });
 
-  ctx.router.get("/backup/:id/manifest", ({ params, send }) => {
-    const m = svc.manifest(params.id!);
+  ctx.router.get("/backup/:id/manifest", async ({ params, send }) => {
+    const m = await svc.manifestOf(params.id!);
     if (!m) throw notFound("no finished backup with that id (manifests are kept 30 minutes)");
     send(200, m);
   });

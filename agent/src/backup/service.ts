@@ -30,6 +30,8 @@ const idle = (): BackupActivity => ({ running: null, id: null, phase: null, byte
 export class BackupService {
   activity: BackupActivity = idle();
   private manifests = new Map<string, { manifest: BackupManifest; expires: number }>();
+  /** The backup in progress: the caller may ask for its manifest the moment the last byte arrived. */
+  private inProgress: { id: string; done: Promise<unknown> } | null = null;
 
   constructor(private ctx: AgentContext) {}
 
@@ -51,6 +53,12 @@ export class BackupService {
     this.activity = idle();
   }
 
+  /** The manifest of a finished backup; waits for one whose stream has ended but which is still finishing. */
+  async manifestOf(id: string): Promise<BackupManifest | null> {
+    if (this.inProgress?.id === id) await this.inProgress.done.catch(() => undefined);
+    return this.manifest(id);
+  }
+
   manifest(id: string): BackupManifest | null {
     const now = Date.now();
     for (const [k, v] of this.manifests) if (v.expires < now) this.manifests.delete(k);
@@ -62,6 +70,16 @@ export class BackupService {
    * errors), then the archive written to the stream `open` returns. The caller has claimed.
    */
   async backup(req: BackupRequest, open: () => Writable, signal: AbortSignal): Promise<BackupManifest> {
+    const done = this.makeBackup(req, open, signal);
+    this.inProgress = { id: req.id, done };
+    try {
+      return await done;
+    } finally {
+      this.inProgress = null;
+    }
+  }
+
+  private async makeBackup(req: BackupRequest, open: () => Writable, signal: AbortSignal): Promise<BackupManifest> {
     const started = Date.now();
     const scope = resolveScope(this.ctx);
     if (!existsSync(scope.root)) throw new HttpError(409, `nothing to back up: ${scope.containerRoot} does not exist`);

@@ -1,4 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
+import { backupsRouter } from "./routers/backups";
+import { schedulesRouter } from "./routers/schedules";
 import { adminRouter } from "./routers/admin";
 import { artifactsRouter } from "./routers/artifacts";
 import { accountRouter } from "./routers/account";
@@ -13,6 +15,8 @@ import { notificationsRouter } from "./routers/notifications";
 
 /** The portal's API: one router per area, each procedure thin. */
 export const appRouter = createTRPCRouter({
+  backups: backupsRouter,
+  schedules: schedulesRouter,
   admin: adminRouter,
   artifacts: artifactsRouter,
   account: accountRouter,
