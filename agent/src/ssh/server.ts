@@ -7,6 +7,7 @@ import type { Logger } from "../log";
 import { tenantEnv } from "../sandbox/env";
 import { runAsArgv, type RunAs } from "../sandbox/identity";
 import { findKey, type UsableKey } from "./keys";
+import { terminalSize } from "./terminal-size";
 import { serveSftp, type SftpScope } from "./sftp";
 
 const { Server } = ssh2;
@@ -147,12 +148,14 @@ export class DevSshServer {
     let resize: ((cols: number, rows: number) => void) | null = null;
 
     session.on("pty", (accept, _reject, p) => {
-      term = { term: p.term || "xterm-256color", cols: p.cols || 80, rows: p.rows || 24 };
+      term = { term: p.term || "xterm-256color", ...terminalSize(p.cols, p.rows) };
       accept?.();
     });
     session.on("window-change", (accept, _reject, p) => {
-      if (term) term = { ...term, cols: p.cols, rows: p.rows };
-      resize?.(p.cols, p.rows);
+      // A zero or absurd size keeps the current one (node-pty throws on zero).
+      const size = terminalSize(p.cols, p.rows, term ?? undefined);
+      if (term) term = { ...term, ...size };
+      resize?.(size.cols, size.rows);
       accept?.();
     });
     session.on("env", (accept, reject, e) => {

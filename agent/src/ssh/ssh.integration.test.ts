@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import ssh2 from "ssh2";
 import { freePort, startAgentProcess, type AgentProcess } from "../../../test/support/agent-process";
 import { startTestArtifactServer, type TestArtifactServer } from "../../../test/support/artifact-server";
 import { sshKit, type SshKit } from "../../../test/support/ssh-client";
@@ -118,6 +119,31 @@ describe("dev container SSH server (real OpenSSH client)", () => {
     expect(r.stdout).toMatch(/TTY=\/dev\/pts/);
     expect(r.stdout).toContain(`PWD=${path.join(agent.root, "home/dev/workspace")}`);
     expect(r.stdout).toContain(NODE_VERSION);
+  });
+
+  // Regression (#16): a window-change to 0 columns made node-pty throw inside the session handler
+  // and took the whole agent down.
+  it("survives a window-change to zero columns and rows", async () => {
+    const conn = new ssh2.Client();
+    await new Promise<void>((resolve, reject) => {
+      conn.on("ready", resolve).on("error", reject);
+      conn.connect({ host: "127.0.0.1", port: sshPort, username: "dev", privateKey: readFileSync(keys.alice!.file), hostVerifier: () => true });
+    });
+    try {
+      const shell = await new Promise<ssh2.ClientChannel>((resolve, reject) =>
+        conn.shell({ term: "xterm", cols: 80, rows: 24 }, (err, ch) => (err ? reject(err) : resolve(ch))),
+      );
+      let out = "";
+      shell.on("data", (d: Buffer) => (out += d.toString()));
+      shell.setWindow(0, 0, 0, 0);
+      shell.write("stty size; echo ALIVE-$((40+2))\n");
+      await waitFor(async () => out.includes("ALIVE-42"), "shell still answers", 20_000);
+      expect(out).toMatch(/24 80/);
+      shell.end();
+    } finally {
+      conn.end();
+    }
+    expect((await agent.fetch("/status")).status).toBe(200);
   });
 
   it("refuses a wrong key, another user's key and other login names", async () => {
