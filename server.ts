@@ -10,6 +10,8 @@ import { upgradeOwner } from "./src/server/http/upgrade-policy";
 import { startServices, stopServices } from "./src/server/lifecycle";
 import { inRequestScope } from "./src/server/http/request-scope";
 import { INSTANCE_HEADER, instanceIdFrom } from "./src/server/cluster/instance";
+import { installConnectionFront } from "./src/server/ide/front";
+import { ideConnectionRoute } from "./src/server/ide/http";
 
 /**
  * The portal process: Next.js (pages, tRPC, route handlers) plus, in the same HTTP server, the
@@ -53,6 +55,9 @@ server.on("upgrade", (req, socket, head) => {
   socket.destroy();
   });
 });
+
+// Hosted IDE connections are authorized at their first request and spliced before any parser runs.
+installConnectionFront(server, ideConnectionRoute, (err) => logger.error({ err }, "ide connection failed"));
 
 await startServices();
 await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));

@@ -1,17 +1,21 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 
 /**
  * Child processes of bench/proxy.ts, one role each so their CPU and RSS are their own:
- *   upstream           the test upstream (HTTP sizes + WebSocket echo)
- *   zlh <target>       the production hosted-IDE routes (createIdeRoutes) with a fixed resolver
- *   http-proxy <target> the http-proxy library with a keep-alive agent, as the reference
+ *   upstream               the test upstream standing in for code-server (HTTP sizes + WebSocket echo)
+ *   agent <upstream>       the agent's real router and code-server tunnel on a Unix socket, with the
+ *                          upstream where code-server's socket would be
+ *   zlh <agent> <token>    the production hosted-IDE path (connection front, createIdeRoutes) with a
+ *                          fixed resolver pointing at that agent
+ *   http-proxy <upstream>  the http-proxy library with a keep-alive agent, as the reference
  * Each prints one JSON line {port, ...} when listening; on stdin "mem" it answers {rss, heapUsed,
  * handles} after a full GC (run with --expose-gc), on "handles" the same without the GC.
  */
-const [role, target] = process.argv.slice(2);
+const [role, target, agentToken] = process.argv.slice(2);
 
 function answerMemory(): void {
   createInterface({ input: process.stdin }).on("line", (line) => {
@@ -25,10 +29,16 @@ function answerMemory(): void {
   });
 }
 
+/** The soft limit on open files (the parent sizes the idle-socket test by it). */
+function maxFiles(): number {
+  const m = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+  return m ? Number(m[1]) : 1024;
+}
+
 async function listen(server: http.Server, extra: object = {}): Promise<void> {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port, ...extra })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port, maxFiles: maxFiles(), ...extra })}\n`);
   answerMemory();
 }
 
@@ -37,13 +47,19 @@ if (role === "upstream") {
   const up = await startIdeUpstream();
   process.stdout.write(`${JSON.stringify({ port: up.port })}\n`);
   answerMemory();
+} else if (role === "agent") {
+  const { startTunnelAgent } = await import("../test/support/tunnel-agent");
+  const agent = await startTunnelAgent({ upstreamPort: Number(new URL(target!).port) });
+  process.stdout.write(`${JSON.stringify({ port: 0, url: agent.url, token: agent.token, maxFiles: maxFiles() })}\n`);
+  answerMemory();
 } else if (role === "zlh") {
   process.env.ZLH_SECRET_KEY ??= randomBytes(32).toString("hex");
   const { createIdeRoutes } = await import("../src/server/ide/http");
+  const { installConnectionFront } = await import("../src/server/ide/front");
   const { ideKey } = await import("../src/server/ide/keys");
   const { encodeIdeSession } = await import("../src/server/ide/session-cookie");
   const vmid = 6070;
-  const fixed = { ok: true as const, target: new URL(target!), folder: null };
+  const fixed = { ok: true as const, target: { serverId: "bench-server", endpoint: { url: target! }, token: agentToken! }, folder: null };
   const routes = createIdeRoutes({ resolveAccess: () => fixed, jtiStore: { markUsed: async () => true }, isRevoked: () => false });
   const server = http.createServer(async (req, res) => {
     if (await routes.http(req, res)) return;
@@ -52,6 +68,7 @@ if (role === "upstream") {
   server.on("upgrade", async (req, socket, head) => {
     if (!(await routes.upgrade(req, socket, head))) socket.destroy();
   });
+  installConnectionFront(server, routes.connection);
   const cookie = `zlh_ide=${encodeIdeSession(ideKey("zlh/ide-session/v1"), { vmid, userId: "bench-user" })}`;
   await listen(server, { vmid, cookie });
 } else if (role === "http-proxy") {

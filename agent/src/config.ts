@@ -19,10 +19,6 @@ export const agentConfigSchema = z.object({
   artifacts: z.url(),
   /** ed25519 public key (PEM or base64 SPKI DER) the catalog signature must match; unset: unsigned catalogs refused unless insecure. */
   catalogPublicKey: z.string().optional(),
-  /** Port code-server binds to (6000 in a real container; the local provider picks one per container). */
-  codeServerPort: z.coerce.number().int().min(1).max(65535).default(6000),
-  /** Address code-server binds to (0.0.0.0 in a real container; loopback for the local provider and tests). */
-  codeServerHost: z.string().min(1).default("0.0.0.0"),
   /** How long a dev shell stays alive after its last console viewer leaves. */
   consoleGraceSeconds: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Largest file accepted by uploads and writes (bytes). */
@@ -85,8 +81,6 @@ export function loadAgentConfig(argv = process.argv.slice(2), env = process.env)
       "token-file": { type: "string" },
       artifacts: { type: "string" },
       "catalog-public-key": { type: "string" },
-      "code-server-port": { type: "string" },
-      "code-server-host": { type: "string" },
       "console-grace-seconds": { type: "string" },
       "upload-limit-bytes": { type: "string" },
       "ssh-port": { type: "string" },
@@ -112,8 +106,6 @@ export function loadAgentConfig(argv = process.argv.slice(2), env = process.env)
     token: values.token ?? env.ZLH_AGENT_TOKEN ?? takeTokenFile(values["token-file"]),
     artifacts: values.artifacts ?? env.ZLH_ARTIFACTS_URL,
     catalogPublicKey: values["catalog-public-key"] ?? env.ZLH_CATALOG_PUBLIC_KEY,
-    codeServerPort: values["code-server-port"] ?? env.ZLH_CODE_SERVER_PORT,
-    codeServerHost: values["code-server-host"] ?? env.ZLH_CODE_SERVER_HOST,
     consoleGraceSeconds: values["console-grace-seconds"] ?? env.ZLH_CONSOLE_GRACE_SECONDS,
     uploadLimitBytes: values["upload-limit-bytes"] ?? env.ZLH_UPLOAD_LIMIT_BYTES,
     sshPort: values["ssh-port"] ?? env.ZLH_SSH_PORT,

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
+import http from "node:http";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
-import { freePort, startAgentProcess, type AgentProcess } from "../../../test/support/agent-process";
+import { startAgentProcess, type AgentProcess } from "../../../test/support/agent-process";
 import { startTestArtifactServer, type TestArtifactServer } from "../../../test/support/artifact-server";
 import { CODE_SERVER_NODE_VERSION, CODE_SERVER_VERSIONS } from "../../../scripts/artifacts/builders/code-server";
 import type { CodeServerStatus } from "../contract/codeserver";
@@ -58,6 +59,93 @@ function groupMembers(pgid: number): string[] {
   return out;
 }
 
+/** Inodes of the TCP sockets in LISTEN state (all of this network namespace). */
+function listeningTcpInodes(): Set<string> {
+  const out = new Set<string>();
+  for (const f of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(f, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[3] === "0A") out.add(cols[9]!);
+    }
+  }
+  return out;
+}
+
+/** Whether any of these processes holds a listening TCP socket. */
+function listensOnTcp(pids: number[]): boolean {
+  const listening = listeningTcpInodes();
+  for (const pid of pids) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && listening.has(m[1]!)) return true;
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return false;
+}
+
+/** GET over a Unix socket (code-server's own, as only the agent may use it). */
+function getOverSocket(socketPath: string, p: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get({ socketPath, path: p, headers: { host: "localhost" } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on("error", reject);
+  });
+}
+
+/** Opens the agent's code-server tunnel and returns the socket after its 101 (or the status it got). */
+async function openTunnel(agent: AgentProcess, token: string): Promise<{ status: number; socket: net.Socket }> {
+  const socket = net.connect(agent.port, "127.0.0.1");
+  await new Promise((r) => socket.once("connect", r));
+  socket.write(`GET /tunnel/code-server HTTP/1.1\r\nHost: agent\r\nAuthorization: Bearer ${token}\r\nConnection: Upgrade\r\nUpgrade: zlh-tunnel\r\n\r\n`);
+  const head = await new Promise<string>((resolve) => {
+    let buf = "";
+    const onData = (d: Buffer) => {
+      buf += d.toString("latin1");
+      if (buf.includes("\r\n\r\n")) {
+        socket.off("data", onData);
+        resolve(buf);
+      }
+    };
+    socket.on("data", onData);
+  });
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), socket };
+}
+
+/** One HTTP exchange written by hand on a tunnel: the status line and head of the answer. */
+function exchange(socket: net.Socket, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    const onData = (d: Buffer) => {
+      buf += d.toString("latin1");
+      const end = buf.indexOf("\r\n\r\n");
+      if (end >= 0) {
+        socket.off("data", onData);
+        resolve(buf.slice(0, end));
+      }
+    };
+    socket.on("data", onData);
+    socket.once("error", reject);
+    socket.write(request);
+  });
+}
+
 async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -71,8 +159,8 @@ async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined
 describe.skipIf(!built)("code-server addon (real code-server through the agent)", () => {
   let artifacts: TestArtifactServer;
   let agent: AgentProcess;
-  let port: number;
   let installDir: string;
+  let socketPath: string;
 
   const status = async () => ((await (await agent.fetch("/status")).json()) as { codeServer: CodeServerStatus }).codeServer;
   const action = async (a: "start" | "stop" | "restart") => {
@@ -91,12 +179,7 @@ describe.skipIf(!built)("code-server addon (real code-server through the agent)"
       bin: ["bin"],
       verify: { command: "bin/code-server", args: ["--version"], expect: version },
     });
-    port = await freePort();
-    agent = await startAgentProcess({
-      artifactsUrl: artifacts.url,
-      catalogPublicKey: artifacts.publicKey,
-      extraArgs: ["--code-server-port", String(port), "--code-server-host", "127.0.0.1"],
-    });
+    agent = await startAgentProcess({ artifactsUrl: artifacts.url, catalogPublicKey: artifacts.publicKey });
     installDir = path.join(agent.root, "opt/zlh/services/code-server");
   }, 120_000);
 
@@ -109,35 +192,41 @@ describe.skipIf(!built)("code-server addon (real code-server through the agent)"
   }, 60_000);
 
   it("reports not installed, not running before the first start", async () => {
-    expect(await status()).toMatchObject({ installed: false, running: false, pid: null, port, healthy: false, version: null });
+    const s = await status();
+    expect(s).toMatchObject({ installed: false, running: false, pid: null, healthy: false, version: null });
+    socketPath = s.socket;
+    expect(socketPath.startsWith("/")).toBe(true);
   });
 
-  it("installs from the artifact server and starts; healthy over HTTP and its WebSocket", async () => {
+  it("installs from the artifact server and starts on a Unix socket only, reached through the agent's tunnel", async () => {
     const s = await action("start");
-    expect(s).toMatchObject({ installed: true, running: true, healthy: true, port, version });
+    expect(s).toMatchObject({ installed: true, running: true, healthy: true, socket: socketPath, version });
     expect(s.pid).toBeGreaterThan(0);
     expect(existsSync(path.join(installDir, "bin/code-server"))).toBe(true);
+    expect(await getOverSocket(socketPath, "/healthz")).toBe(200);
+    // No TCP port at all: nothing on any interface reaches it without the agent.
+    expect(listensOnTcp(processesMentioning(installDir))).toBe(false);
 
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(health.status).toBe(200);
-    expect(await health.json()).toHaveProperty("status");
-    // The workbench page (it redirects to the folder first).
-    const page = await fetch(`http://127.0.0.1:${port}/`, { redirect: "follow" });
-    expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/workbench|vscode/i);
+    // The tunnel needs the bearer token.
+    const refused = await openTunnel(agent, "not-the-token");
+    expect(refused.status).toBe(401);
+    refused.socket.destroy();
 
-    // The management WebSocket the workbench opens (origin must match the host).
-    const ws = new WebSocket(
-      `ws://127.0.0.1:${port}/?type=Management&reconnectionToken=${crypto.randomUUID()}&reconnection=false&skipWebSocketFrames=false`,
-      { headers: { origin: `http://127.0.0.1:${port}` } },
+    // Through the tunnel: plain HTTP requests, then the management WebSocket the workbench opens
+    // (its origin check wants the browser's Host kept).
+    const t = await openTunnel(agent, agent.token);
+    expect(t.status).toBe(101);
+    expect(await exchange(t.socket, "GET /healthz HTTP/1.1\r\nHost: dev-6000.localhost\r\n\r\n")).toMatch(/^HTTP\/1\.1 200/);
+    const page = await exchange(t.socket, "GET / HTTP/1.1\r\nHost: dev-6000.localhost\r\n\r\n");
+    expect(page).toMatch(/^HTTP\/1\.1 (200|302)/);
+    t.socket.destroy();
+    const w = await openTunnel(agent, agent.token);
+    const upgrade = await exchange(
+      w.socket,
+      `GET /?type=Management&reconnectionToken=${crypto.randomUUID()}&reconnection=false&skipWebSocketFrames=false HTTP/1.1\r\nHost: dev-6000.localhost\r\nOrigin: http://dev-6000.localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
     );
-    const code = await new Promise<number>((resolve, reject) => {
-      ws.once("upgrade", (res) => resolve(res.statusCode ?? 0));
-      ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-      ws.once("error", reject);
-    });
-    expect(code).toBe(101);
-    ws.terminate();
+    expect(upgrade).toMatch(/^HTTP\/1\.1 101/);
+    w.socket.destroy();
   }, 240_000);
 
   it("runs detached in its own process group, with a second start a no-op", async () => {
@@ -172,11 +261,11 @@ describe.skipIf(!built)("code-server addon (real code-server through the agent)"
     await until(() => processesMentioning(installDir).length === 0, "every code-server process to exit", 30_000);
     // Nothing is left in its process group either (zombies included: /proc lists them).
     await until(() => groupMembers(restarted.pid!).length === 0, `its process group to be empty: ${JSON.stringify(groupMembers(restarted.pid!))}`, 30_000);
-    const refused = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      () => "answered",
-      () => "refused",
-    );
-    expect(refused).toBe("refused");
+    await expect(getOverSocket(socketPath, "/healthz")).rejects.toThrow();
+    // The tunnel says so with a status the portal turns into its "not answering" page.
+    const t = await openTunnel(agent, agent.token);
+    expect(t.status).toBe(503);
+    t.socket.destroy();
   }, 120_000);
 
   it("is installed and started by provisioning a dev container with enableCodeServer", async () => {
@@ -189,6 +278,22 @@ describe.skipIf(!built)("code-server addon (real code-server through the agent)"
       return s.state === "ready" ? s : undefined;
     }, "provisioning to finish", 180_000);
     expect(done.codeServer).toMatchObject({ installed: true, running: true, healthy: true, version });
+  }, 240_000);
+
+  it("comes back when a stopped container starts again (the agent boots with provisioning complete)", async () => {
+    // A container stop ends every process in it: the agent and code-server alike.
+    await agent.kill();
+    for (const pid of processesMentioning(installDir)) process.kill(pid, "SIGKILL");
+    await until(() => processesMentioning(installDir).length === 0, "code-server to be gone", 30_000);
+    await agent.restart();
+    const back = await until(async () => {
+      const s = await status();
+      return s.running && s.healthy ? s : undefined;
+    }, "code-server to come back", 120_000);
+    expect(back.socket).toBe(socketPath);
+    // The portal's second POST /provision with the same payload is still a no-op.
+    const again = await postJson(agent, "/provision", { kind: "dev", runtime: { name: "node" }, enableCodeServer: true });
+    expect(again.status).toBe(200);
     await action("stop");
     await until(() => processesMentioning(installDir).length === 0, "every code-server process to exit", 30_000);
   }, 240_000);

@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, openSync, closeSync, readFileSync } from "node:fs";
-import { chown, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chown, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import type { AgentContext } from "../context";
-import { CODE_SERVER_INSTALL_DIR, type CodeServerStatus } from "../contract/codeserver";
+import { CODE_SERVER_INSTALL_DIR, CODE_SERVER_SOCKET, type CodeServerStatus } from "../contract/codeserver";
 import type { ProvisionProgress } from "../contract/provision";
 import { getCatalogClient } from "../artifacts/catalog-client";
 import { installArchive } from "../artifacts/install";
@@ -13,7 +16,7 @@ import { HttpError } from "../http/errors";
 import { descendants, isCodeServerFor, pickMain, procState, processTable, type ProcInfo } from "./proc-scan";
 
 const META_FILE = ".zlh-artifact.json";
-const LOG_FILE = "/opt/zlh/agent/code-server.log";
+export const LOG_FILE = "/opt/zlh/agent/code-server.log";
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 10_000;
 const PROBE_TIMEOUT_MS = 1_500;
@@ -37,11 +40,17 @@ const signal = (pid: number, sig: NodeJS.Signals) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The command line code-server runs with (flags from the environment notes; the portal proxy does auth). */
-export function codeServerArgs(o: { host: string; port: number; userDataDir: string; extensionsDir: string; config: string; folder: string }): string[] {
+/**
+ * The command line code-server runs with (flags from the environment notes). It listens on a Unix
+ * socket only its user may open: the one way in from outside the container is the agent's
+ * authenticated tunnel, so `--auth none` is safe.
+ */
+export function codeServerArgs(o: { socket: string; userDataDir: string; extensionsDir: string; config: string; folder: string }): string[] {
   return [
-    "--bind-addr",
-    `${o.host}:${o.port}`,
+    "--socket",
+    o.socket,
+    "--socket-mode",
+    "600",
     "--auth",
     "none",
     "--disable-telemetry",
@@ -72,15 +81,13 @@ export class CodeServerManager {
     this.installDir = ctx.containerPath(CODE_SERVER_INSTALL_DIR);
   }
 
-  get port(): number {
-    return this.ctx.config.codeServerPort;
-  }
-
-  /** Where to probe it: the bind host, or loopback when it binds every interface. */
-  private get probeBase(): string {
-    const h = this.ctx.config.codeServerHost;
-    const host = h === "0.0.0.0" || h === "::" ? "127.0.0.1" : h.includes(":") ? `[${h}]` : h;
-    return `http://${host}:${this.port}`;
+  /**
+   * code-server's socket in the container's /run. A socket address holds at most 107 bytes: under a
+   * deep agent root (the unisolated provider's folders) a short name in the agent's /tmp is used.
+   */
+  get socketPath(): string {
+    const p = this.ctx.containerPath(CODE_SERVER_SOCKET);
+    return Buffer.byteLength(p) <= 100 ? p : path.join(os.tmpdir(), `zlh-cs-${createHash("sha256").update(p).digest("hex").slice(0, 16)}.sock`);
   }
 
   installedVersion(): string | null {
@@ -94,18 +101,19 @@ export class CodeServerManager {
   /** Our code-server's processes (matching install dir and port) and the main one. */
   async find(): Promise<{ main: ProcInfo | null; all: ProcInfo[]; table: ProcInfo[] }> {
     const table = await processTable();
-    const all = table.filter((p) => isCodeServerFor(p.argv, this.installDir, this.port));
+    const all = table.filter((p) => isCodeServerFor(p.argv, this.installDir, this.socketPath));
     return { main: pickMain(all), all, table };
   }
 
-  async probe(): Promise<boolean> {
-    try {
-      const res = await fetch(`${this.probeBase}/healthz`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-      await res.body?.cancel();
-      return res.ok;
-    } catch {
-      return false;
-    }
+  probe(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const req = http.get({ socketPath: this.socketPath, path: "/healthz", timeout: PROBE_TIMEOUT_MS, headers: { host: "localhost" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on("timeout", () => req.destroy());
+      req.on("error", () => resolve(false));
+    });
   }
 
   async status(): Promise<CodeServerStatus> {
@@ -114,7 +122,7 @@ export class CodeServerManager {
       installed: this.installedVersion() !== null,
       running: main !== null,
       pid: main?.pid ?? null,
-      port: this.port,
+      socket: this.socketPath,
       healthy: main ? await this.probe() : false,
       version: this.installedVersion(),
     };
@@ -197,14 +205,19 @@ export class CodeServerManager {
       await mkdir(d, { recursive: true });
       if (asDev) await chownTree(dev.home, d, dev.user.uid, dev.user.gid);
     }
-    // Our own config file, so code-server never writes one with a generated password (auth is the proxy's).
-    await writeFile(config, `bind-addr: ${this.ctx.config.codeServerHost}:${this.port}\nauth: none\ncert: false\n`);
+    const socket = this.socketPath;
+    // Its folder is the IDE user's alone; a socket left by a killed run would make listen fail.
+    await mkdir(path.dirname(socket), { recursive: true, mode: 0o700 });
+    if (asDev && path.dirname(socket) !== os.tmpdir()) await chown(path.dirname(socket), dev.user.uid, dev.user.gid);
+    await rm(socket, { force: true });
+    // Our own config file, so code-server never writes one with a generated password or a TCP bind.
+    await writeFile(config, `auth: none\ncert: false\n`);
     if (asDev) await chown(config, dev.user.uid, dev.user.gid);
 
     const logFile = this.ctx.containerPath(LOG_FILE);
     await mkdir(path.dirname(logFile), { recursive: true });
     const fd = openSync(logFile, "w", 0o640);
-    const args = codeServerArgs({ host: this.ctx.config.codeServerHost, port: this.port, userDataDir: dataDir, extensionsDir, config, folder: dev.workspace });
+    const args = codeServerArgs({ socket, userDataDir: dataDir, extensionsDir, config, folder: dev.workspace });
     const launcher = path.join(this.installDir, "bin", "code-server");
     let child: ChildProcess;
     try {
@@ -223,7 +236,7 @@ export class CodeServerManager {
     const pid = child.pid;
     child.unref();
     if (!pid) throw new HttpError(500, "code-server failed to spawn");
-    this.ctx.log.info({ pid, port: this.port }, "code-server started");
+    this.ctx.log.info({ pid, socket }, "code-server started");
     await this.waitHealthy(pid, logFile);
   }
 

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { descendants, isCodeServerFor, parseCmdline, parseStat, pickMain, procState, processTable, type ProcInfo } from "./proc-scan";
 
 const dir = "/root/x/opt/zlh/services/code-server";
-const argv = (port: number, style: "split" | "eq" = "split") => [
+const sock = "/run/zlh/code-server.sock";
+const argv = (socket: string, style: "split" | "eq" = "split") => [
   `${dir}/node/bin/node`,
   `${dir}/lib/node_modules/code-server/out/node/entry.js`,
-  ...(style === "split" ? ["--bind-addr", `0.0.0.0:${port}`] : [`--bind-addr=127.0.0.1:${port}`]),
+  ...(style === "split" ? ["--socket", socket] : [`--socket=${socket}`]),
   "--auth",
   "none",
 ];
@@ -19,14 +20,15 @@ describe("proc scan policy", () => {
     expect(procState("nothing")).toBeNull();
   });
 
-  it("matches our install dir and port only", () => {
-    expect(isCodeServerFor(argv(6000), dir, 6000)).toBe(true);
-    expect(isCodeServerFor(argv(6000, "eq"), dir, 6000)).toBe(true);
-    expect(isCodeServerFor(argv(6001), dir, 6000)).toBe(false);
-    expect(isCodeServerFor(argv(16000), dir, 6000)).toBe(false);
-    expect(isCodeServerFor(argv(6000), "/other/code-server", 6000)).toBe(false);
-    expect(isCodeServerFor(argv(6000), `${dir}-old`, 6000)).toBe(false);
-    expect(isCodeServerFor(["vim", `${dir}/notes`, "--bind-addr"], dir, 6000)).toBe(false);
+  it("matches our install dir and socket only", () => {
+    expect(isCodeServerFor(argv(sock), dir, sock)).toBe(true);
+    expect(isCodeServerFor(argv(sock, "eq"), dir, sock)).toBe(true);
+    expect(isCodeServerFor(argv("/run/zlh/other.sock"), dir, sock)).toBe(false);
+    expect(isCodeServerFor(argv(`${sock}.old`), dir, sock)).toBe(false);
+    expect(isCodeServerFor(argv(sock), "/other/code-server", sock)).toBe(false);
+    expect(isCodeServerFor(argv(sock), `${dir}-old`, sock)).toBe(false);
+    expect(isCodeServerFor(["vim", `${dir}/notes`, "--socket"], dir, sock)).toBe(false);
+    expect(isCodeServerFor([`${dir}/bin/code-server`, "--bind-addr", "0.0.0.0:6000"], dir, sock)).toBe(false);
   });
 
   it("picks the group leader, else the topmost match", () => {

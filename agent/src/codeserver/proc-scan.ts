@@ -2,7 +2,7 @@ import { readFile, readdir } from "node:fs/promises";
 
 /**
  * Finding code-server processes through /proc, so an agent restart adopts the code-server it (or a
- * previous agent) started instead of starting a second one on the same port.
+ * previous agent) started instead of starting a second one on the same socket.
  */
 export type ProcInfo = { pid: number; ppid: number; pgid: number; argv: string[] };
 
@@ -29,14 +29,14 @@ export function procState(raw: string): string | null {
   return close < 0 ? null : (raw[close + 2] ?? null);
 }
 
-/** Whether argv is a code-server from `installDir` bound to `port`. */
-export function isCodeServerFor(argv: readonly string[], installDir: string, port: number): boolean {
+/** Whether argv is a code-server from `installDir` listening on `socket`. */
+export function isCodeServerFor(argv: readonly string[], installDir: string, socket: string): boolean {
   const prefix = installDir.endsWith("/") ? installDir : `${installDir}/`;
   if (!argv.some((a) => a.startsWith(prefix))) return false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const bind = a === "--bind-addr" ? argv[i + 1] : a.startsWith("--bind-addr=") ? a.slice("--bind-addr=".length) : undefined;
-    if (bind !== undefined && bind.endsWith(`:${port}`)) return true;
+    const value = a === "--socket" ? argv[i + 1] : a.startsWith("--socket=") ? a.slice("--socket=".length) : undefined;
+    if (value === socket) return true;
   }
   return false;
 }

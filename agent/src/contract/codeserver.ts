@@ -9,15 +9,19 @@ import { z } from "zod";
  *   POST /dev/codeserver/stop     -> CodeServerStatus (SIGTERM to its process group, SIGKILL after a timeout)
  *   POST /dev/codeserver/restart  -> CodeServerStatus
  *   GET  /status                  -> { ..., codeServer: CodeServerStatus }
+ *   GET  /tunnel/code-server      Upgrade: zlh-tunnel -> 101, then raw bytes to and from code-server
  *
- * It listens on <codeServerHost>:<codeServerPort> (0.0.0.0:6000 in a real container) with
- * `--auth none`: the portal's IDE proxy is what authenticates users.
+ * It listens only on a Unix socket inside the container (mode 0600, `--auth none`) and comes back
+ * whenever the agent starts in a provisioned container that asked for it. The only way in from
+ * outside is the tunnel, behind the agent's bearer check; the portal authorizes users before it
+ * opens one.
  */
 export const codeServerStatusSchema = z.object({
   installed: z.boolean(),
   running: z.boolean(),
   pid: z.number().int().nullable(),
-  port: z.number().int(),
+  /** The Unix socket it listens on (a path inside the container). */
+  socket: z.string(),
   /** GET /healthz on code-server answered 200. */
   healthy: z.boolean(),
   /** Installed artifact version, null when not installed. */
@@ -26,3 +30,5 @@ export const codeServerStatusSchema = z.object({
 export type CodeServerStatus = z.infer<typeof codeServerStatusSchema>;
 
 export const CODE_SERVER_INSTALL_DIR = "/opt/zlh/services/code-server";
+export const CODE_SERVER_SOCKET = "/run/zlh/code-server.sock";
+export const CODE_SERVER_TUNNEL_PATH = "/tunnel/code-server";

@@ -21,6 +21,10 @@ export type RequestContext = {
 };
 
 export type Handler = (ctx: RequestContext) => Promise<void> | void;
+/** A raw upgrade (`Upgrade: zlh-tunnel`): the handler owns the socket once the bearer check passed. */
+export type TunnelHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, log: Logger) => void;
+export const TUNNEL_PROTOCOL = "zlh-tunnel";
+
 export type WsHandler = (ws: WebSocket, ctx: { req: IncomingMessage; params: Params; url: URL; log: Logger }) => void;
 
 type Route<H> = { method: string; parts: string[]; handler: H; auth: boolean };
@@ -75,6 +79,7 @@ export async function readBody(req: IncomingMessage, limitBytes: number): Promis
 export class Router {
   private routes: Route<Handler>[] = [];
   private wsRoutes: Route<WsHandler>[] = [];
+  private tunnelRoutes: Route<TunnelHandler>[] = [];
   private wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
   constructor(
@@ -93,6 +98,11 @@ export class Router {
   /** WebSocket route; always authenticated (Authorization header, checked before the upgrade). */
   ws(path: string, handler: WsHandler): void {
     this.wsRoutes.push({ method: "GET", parts: path.split("/").filter(Boolean), handler, auth: true });
+  }
+
+  /** Tunnel route (always authenticated): a raw byte stream after `101`, for splicing. */
+  tunnel(path: string, handler: TunnelHandler): void {
+    this.tunnelRoutes.push({ method: "GET", parts: path.split("/").filter(Boolean), handler, auth: true });
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -164,6 +174,16 @@ export class Router {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? "/", "http://agent.local");
+    if (req.headers.upgrade?.toLowerCase() === TUNNEL_PROTOCOL) {
+      const route = this.tunnelRoutes.find((r) => match(r.parts, url.pathname));
+      const authorized = bearerMatches(req.headers.authorization, this.token);
+      if (!route || !authorized) {
+        socket.end(`HTTP/1.1 ${authorized ? "404 Not Found" : "401 Unauthorized"}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+        return;
+      }
+      route.handler(req, socket, head, logFor(this.log, req));
+      return;
+    }
     for (const route of this.wsRoutes) {
       const params = match(route.parts, url.pathname);
       if (!params) continue;

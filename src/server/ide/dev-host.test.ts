@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { useTestDatabase } from "../../../test/db";
 import { startIdeUpstream, type IdeUpstream } from "../../../test/support/ide-upstream";
+import { startTunnelAgent, type TunnelAgent } from "../../../test/support/tunnel-agent";
 
 useTestDatabase();
 process.env.ZLH_SECRET_KEY = randomBytes(32).toString("hex");
@@ -17,21 +18,34 @@ const { ideKey } = await import("./keys");
 const { encodeIdeSession } = await import("./session-cookie");
 const { issueIdeUrl } = await import("./service");
 const { isPortalOrIdeCookie } = await import("./http");
-const { sendIdePage } = await import("./pages");
+const { rawIdePage, sendIdePage } = await import("./pages");
+const { installConnectionFront } = await import("./front");
+const { cutTunnels, liveTunnels, sweepIdleTunnels } = await import("./tunnels");
+const { encryptToken } = await import("../provisioning/token-codec");
+const { provisioningRuntime } = await import("../provisioning/runtime");
+const { bus, announce } = await import("../cluster");
 
 /**
- * The hosted IDE router and proxy against a real upstream (HTTP + WebSocket on loopback) and the
- * real database: token exchange, cookies, access checks, header hygiene, streaming, aborts, errors.
+ * The hosted IDE router and proxy against the real database, an agent's real tunnel route (in
+ * this process, test/support/tunnel-agent.ts) and a real upstream standing in for code-server
+ * (HTTP + WebSocket on loopback): token exchange, cookies, access checks, header hygiene,
+ * splicing, streaming, aborts, cuts, errors. `portal` is wired as server.ts wires it (connection
+ * front: first requests spliced); `plain` has no front (every request parsed, one tunnel each).
  */
 const silent = { info() {}, warn() {} };
-const forwarders: { close(): void }[] = [];
 let upstream: IdeUpstream;
+let upstreamB: IdeUpstream;
+let agentA: TunnelAgent;
+let agentB: TunnelAgent;
+let agentNoCodeServer: TunnelAgent;
 let portal: http.Server;
+let plain: http.Server;
 let port = 0;
+let plainPort = 0;
 const vmidBase = 100_000 + Math.floor(Math.random() * 800_000_000);
-const vm = { running: vmidBase, stopped: vmidBase + 1, down: vmidBase + 2, other: vmidBase + 3 };
+const vm = { running: vmidBase, stopped: vmidBase + 1, down: vmidBase + 2, other: vmidBase + 3, second: vmidBase + 4, noCs: vmidBase + 5 };
 const users = { a: "", b: "" };
-const ids: Record<keyof typeof vm, string> = { running: "", stopped: "", down: "", other: "" };
+const ids: Record<keyof typeof vm, string> = { running: "", stopped: "", down: "", other: "", second: "", noCs: "" };
 
 function mount(httpIdleMs?: number) {
   const portalUrl = new URL("http://localhost:3999");
@@ -40,8 +54,8 @@ function mount(httpIdleMs?: number) {
     dropCookie: isPortalOrIdeCookie,
     httpIdleMs,
     onUpstreamDown: (_req, res) => sendIdePage(res, "upstream-down", portalUrl.href),
+    upstreamDownResponse: () => rawIdePage("upstream-down", portalUrl.href),
   });
-  forwarders.push(forwarder);
   return createHostRoutes({
     devDomain: "localhost",
     portalUrl,
@@ -56,6 +70,9 @@ function mount(httpIdleMs?: number) {
 
 beforeAll(async () => {
   upstream = await startIdeUpstream();
+  upstreamB = await startIdeUpstream();
+  agentA = await startTunnelAgent({ upstreamPort: upstream.port });
+  agentB = await startTunnelAgent({ upstreamPort: upstreamB.port });
   for (const k of ["a", "b"] as const) {
     const u = await db.user.create({ data: { email: `ide-${k}-${randomUUID()}@example.test`, passwordHash: "x" } });
     users[k] = u.id;
@@ -66,44 +83,61 @@ beforeAll(async () => {
       s.close(() => resolve(p));
     });
   });
-  const make = async (key: keyof typeof vm, userId: string, status: string, codeServerUrl: string, provider = "local") => {
+  // An agent whose code-server is not listening (its tunnel answers 503).
+  agentNoCodeServer = await startTunnelAgent({ upstreamPort: closedPort });
+  const make = async (key: keyof typeof vm, userId: string, status: string, agent: { url: string; token: string }, provider = "local") => {
     const s = await db.server.create({
-      data: { userId, name: key, kind: "dev", vmid: vm[key], provider, status, enableCodeServer: true, codeServerUrl },
+      data: { userId, name: key, kind: "dev", vmid: vm[key], provider, status, enableCodeServer: true, agentUrl: agent.url },
     });
+    await db.server.update({ where: { id: s.id }, data: { agentTokenEnc: encryptToken(agent.token, provisioningRuntime().secretKey, s.id) } });
     ids[key] = s.id;
   };
-  await make("running", users.a, "running", upstream.url, "proxmox");
-  await make("stopped", users.a, "stopped", upstream.url);
-  await make("down", users.a, "running", `http://127.0.0.1:${closedPort}`);
-  await make("other", users.b, "running", upstream.url);
+  await make("running", users.a, "running", agentA, "proxmox");
+  await make("stopped", users.a, "stopped", agentA);
+  await make("down", users.a, "running", { url: `http://127.0.0.1:${closedPort}`, token: "t".repeat(32) });
+  await make("other", users.b, "running", agentA);
+  await make("second", users.a, "running", agentB);
+  await make("noCs", users.a, "running", agentNoCodeServer);
   const routes = mount();
   const slowRoutes = mount(300);
+  const next = (res: http.ServerResponse) => res.writeHead(200, { "content-type": "text/plain" }).end("NEXT");
   portal = http.createServer(async (req, res) => {
-    const r = req.headers["x-test-slow"] ? slowRoutes : routes;
-    if (await r.http(req, res)) return;
-    res.writeHead(200, { "content-type": "text/plain" }).end("NEXT");
+    if (!(await routes.http(req, res))) next(res);
   });
   portal.on("upgrade", async (req, socket, head) => {
     if (!(await routes.upgrade(req, socket, head))) socket.destroy();
   });
+  installConnectionFront(portal, routes.connection);
+  plain = http.createServer(async (req, res) => {
+    const r = req.headers["x-test-slow"] ? slowRoutes : routes;
+    if (!(await r.http(req, res))) next(res);
+  });
   await new Promise<void>((resolve) => portal.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
   port = (portal.address() as AddressInfo).port;
+  plainPort = (plain.address() as AddressInfo).port;
+  await bus.start();
 });
 
 afterAll(async () => {
-  for (const f of forwarders) f.close();
-  portal?.closeAllConnections();
-  await new Promise<void>((resolve) => portal?.close(() => resolve()));
+  await bus.stop();
+  for (const id of Object.values(ids)) cutTunnels({ serverId: id });
+  for (const s of [portal, plain]) {
+    s?.closeAllConnections();
+    await new Promise<void>((resolve) => (s ? s.close(() => resolve()) : resolve()));
+  }
+  for (const a of [agentA, agentB, agentNoCodeServer]) await a?.close();
   await upstream?.close();
+  await upstreamB?.close();
   await db.server.deleteMany({ where: { vmid: { in: Object.values(vm) } } });
   await db.user.deleteMany({ where: { id: { in: Object.values(users) } } });
   await closeDb();
 });
 
 type Reply = { status: number; headers: IncomingHttpHeaders; body: string };
-function request(host: string, path: string, opts: { headers?: Record<string, string | string[]>; method?: string; body?: string } = {}): Promise<Reply> {
+function request(host: string, path: string, opts: { headers?: Record<string, string | string[]>; method?: string; body?: string; port?: number } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path, method: opts.method ?? "GET", agent: false, headers: { host, ...opts.headers } }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port: opts.port ?? port, path, method: opts.method ?? "GET", agent: false, headers: { host, ...opts.headers } }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));
@@ -296,9 +330,10 @@ describe("hosted IDE: the proxy", () => {
     expect(r.body).not.toContain("ECONNREFUSED");
   });
 
-  it("gives up on an upstream that does not answer in time", async () => {
-    const r = await request(devHost(vm.running), "/hold", { headers: { cookie: cookie(), "x-test-slow": "1" } });
+  it("answers the same page when the agent is up but code-server is not", async () => {
+    const r = await request(devHost(vm.noCs), "/", { headers: { cookie: cookieFor(vm.noCs, users.a) } });
     expect(r.status).toBe(502);
+    expect(r.body).toContain("The IDE is not answering");
   });
 
   it("proxies WebSocket upgrades with the same header hygiene", async () => {
@@ -351,6 +386,108 @@ describe("hosted IDE: the proxy", () => {
       ws.on("error", () => resolve(-1));
     });
     expect(code).toBe(403);
+  });
+});
+
+describe("hosted IDE: spliced connections", () => {
+  const closed = (socket: import("node:net").Socket) =>
+    socket.destroyed ? Promise.resolve() : new Promise<void>((resolve) => socket.once("close", () => resolve()));
+
+  /** A keep-alive connection (one socket) that made one authorized request: its socket. */
+  async function openSpliced(vmid: number, userId: string): Promise<{ agent: http.Agent; socket: import("node:net").Socket; get(host: string, path: string, cookie?: string): Promise<Reply> }> {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    let socket!: import("node:net").Socket;
+    const get = (host: string, path: string, cookie = cookieFor(vmid, userId)) =>
+      new Promise<Reply>((resolve, reject) => {
+        const req = http.request({ host: "127.0.0.1", port, path, agent, headers: { host, cookie } }, (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (body += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
+        req.on("socket", (s) => (socket = s));
+        req.on("error", reject);
+        req.end();
+      });
+    expect((await get(devHost(vmid), "/echo")).status).toBe(200);
+    return { agent, get, get socket() {
+      return socket;
+    } };
+  }
+
+  it("keeps a connection on the first request's container: another Host later on it reaches nothing else", async () => {
+    const [a, b, tunnels] = [upstream.requests, upstreamB.requests, agentA.tunnels];
+    const c = await openSpliced(vm.running, users.a);
+    const first = c.socket;
+    // Same connection, now naming another of this user's servers (on another agent and upstream).
+    const second = await c.get(devHost(vm.second), "/echo", cookieFor(vm.second, users.a));
+    expect(second.status).toBe(200);
+    expect(c.socket).toBe(first);
+    expect(upstream.requests - a).toBe(2);
+    expect(upstreamB.requests - b).toBe(0);
+    expect(agentA.tunnels - tunnels).toBe(1);
+    // Nor does a third request for someone else's server.
+    await c.get(devHost(vm.other), "/echo", cookieFor(vm.other, users.b));
+    expect(upstreamB.requests - b).toBe(0);
+    c.agent.destroy();
+  });
+
+  it("is cut when its server stops or is deleted (server.stopped on the cluster bus), WebSockets included", async () => {
+    const c = await openSpliced(vm.running, users.a);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { host: devHost(vm.running), origin: `http://${devHost(vm.running)}`, cookie: cookieFor(vm.running, users.a) } });
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    const wsClosed = new Promise<void>((resolve) => ws.once("close", () => resolve()));
+    expect(liveTunnels({ serverId: ids.running })).toBeGreaterThanOrEqual(2);
+    const other = await openSpliced(vm.second, users.a);
+    await announce({ topic: "server.stopped", serverId: ids.running });
+    await closed(c.socket);
+    await wsClosed;
+    expect(liveTunnels({ serverId: ids.running })).toBe(0);
+    // Another server's connection stays.
+    expect(other.socket.destroyed).toBe(false);
+    expect((await other.get(devHost(vm.second), "/echo")).status).toBe(200);
+    other.agent.destroy();
+    c.agent.destroy();
+  });
+
+  it("is cut when its user signs out (user.signed-out on the cluster bus)", async () => {
+    const c = await openSpliced(vm.second, users.a);
+    await announce({ topic: "user.signed-out", userId: users.a });
+    await closed(c.socket);
+    expect(liveTunnels({ userId: users.a })).toBe(0);
+    c.agent.destroy();
+  });
+
+  it("is cut after the idle limit without a byte, not before", async () => {
+    const c = await openSpliced(vm.running, users.a);
+    const t0 = Date.now();
+    expect(sweepIdleTunnels(60_000, t0)).toBe(0);
+    expect(sweepIdleTunnels(60_000, t0 + 30_000)).toBe(0);
+    expect(c.socket.destroyed).toBe(false);
+    expect(sweepIdleTunnels(60_000, t0 + 61_000)).toBeGreaterThanOrEqual(1);
+    await closed(c.socket);
+    c.agent.destroy();
+  });
+});
+
+describe("hosted IDE: without the connection front (one tunnel per parsed request)", () => {
+  it("proxies with the same header hygiene", async () => {
+    const r = await request(`dev-${vm.running}.localhost:${plainPort}`, "/echo", { port: plainPort, headers: { cookie: `next-auth.session-token=s; ${cookieFor(vm.running, users.a)}; theme=dark`, "x-forwarded-for": "6.6.6.6" } });
+    expect(r.status).toBe(200);
+    const seen = JSON.parse(r.body) as { rawHeaders: string[] };
+    const names = seen.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    const value = (n: string) => seen.rawHeaders[names.indexOf(n) * 2 + 1];
+    expect(value("host")).toBe(`dev-${vm.running}.localhost:${plainPort}`);
+    expect(value("cookie")).toBe("theme=dark");
+    expect(value("x-forwarded-for")).toBe("127.0.0.1");
+  });
+
+  it("gives up on an upstream that does not answer in time", async () => {
+    const r = await request(`dev-${vm.running}.localhost:${plainPort}`, "/hold", { port: plainPort, headers: { cookie: cookieFor(vm.running, users.a), "x-test-slow": "1" } });
+    expect(r.status).toBe(502);
   });
 });
 

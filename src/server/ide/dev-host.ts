@@ -4,6 +4,8 @@ import type { HttpRoute, UpgradeRoute } from "../http/routes";
 import type { IdeAccess } from "./access";
 import { parseDevHost } from "./host";
 import { sendIdePage, type IdePageKind } from "./pages";
+import { headerValues, singleHeader } from "./first-request";
+import type { ConnectionRoute } from "./front";
 import type { Forwarder } from "./proxy";
 import {
   IDE_SESSION_TTL_S,
@@ -42,7 +44,7 @@ export type DevHostDeps = {
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 };
 
-export type HostRoutes = { http: HttpRoute; upgrade: UpgradeRoute };
+export type HostRoutes = { http: HttpRoute; upgrade: UpgradeRoute; connection: ConnectionRoute };
 
 /** Cookies always carry the full lifetime (see encodeIdeSession), so expiry minus it is the issue time. */
 function issuedAt(s: IdeSession): Date {
@@ -72,13 +74,16 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
 
   function page(res: ServerResponse, kind: IdePageKind, vmid: number | null): void {
     const link = (kind === "signed-out" || kind === "link-expired") && vmid !== null ? portal(`/api/dev/${vmid}/ide`) : portal("/");
+    // The browser's next request comes on a new connection, whose first request the connection
+    // front (front.ts) authorizes and splices.
+    res.setHeader("connection", "close");
     sendIdePage(res, kind, link);
   }
 
   // Verified cookie values, so the burst of requests behind one IDE page load pays for one HMAC.
   const verified = new Map<string, IdeSession>();
-  function session(req: IncomingMessage, vmid: number): IdeSession | null {
-    const value = readCookie(req.headers.cookie, cookieName);
+  function session(cookieHeader: string | undefined, vmid: number): IdeSession | null {
+    const value = readCookie(cookieHeader, cookieName);
     if (!value) return null;
     const hit = verified.get(value);
     if (hit) return hit.vmid === vmid && hit.expiresAt.getTime() > Date.now() ? hit : null;
@@ -111,6 +116,7 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
       "cache-control": "no-store",
       "referrer-policy": "no-referrer",
       "content-length": 0,
+      connection: "close",
     });
     res.end();
   }
@@ -121,7 +127,7 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
       if (url === AUTH_PATH || url.startsWith(`${AUTH_PATH}?`)) return authenticate(req, res, vmid);
       return page(res, "not-found", vmid);
     }
-    const s = session(req, vmid);
+    const s = session(req.headers.cookie, vmid);
     if (!s || (await deps.isRevoked(s.userId, issuedAt(s), { fresh: false }))) return page(res, "signed-out", vmid);
     const access = await deps.resolveAccess(vmid, s.userId, { fresh: false });
     if (!access.ok) return page(res, access.reason, vmid);
@@ -170,7 +176,8 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
       refuse(socket, 403, "Forbidden");
       return true;
     }
-    const s = session(req, host.vmid);
+    const authorizedAt = Date.now();
+    const s = session(req.headers.cookie, host.vmid);
     if (!s || (await deps.isRevoked(s.userId, issuedAt(s), { fresh: true }))) {
       refuse(socket, 401, "Unauthorized");
       return true;
@@ -181,9 +188,28 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
       refuse(socket, access.reason === "not-found" ? 404 : 409, access.reason === "not-found" ? "Not Found" : "Conflict");
       return true;
     }
-    deps.forwarder.ws(req, socket, head, access.target);
+    deps.forwarder.ws(req, socket, head, access.target, { serverId: access.target.serverId, userId: s.userId, authorizedAt });
     return true;
   };
 
-  return { http: httpRoute, upgrade: upgradeRoute };
+  /**
+   * The first request of a new client connection, before any HTTP parser: on a dev host, with a
+   * current IDE session of the owner of a running server, the connection is spliced to that
+   * server's code-server for its whole life. Everything else (the sign-in exchange, the pages, bad
+   * hosts, WebSocket upgrades with their Origin check, other hosts) goes to the HTTP server.
+   */
+  const connectionRoute: ConnectionRoute = async (socket, first, head) => {
+    const host = parseDevHost(singleHeader(head, "host"), deps.devDomain);
+    if (host.kind !== "dev" || head.target.startsWith("/__zlh/") || headerValues(head, "upgrade").length > 0) return false;
+    const authorizedAt = Date.now();
+    const s = session(headerValues(head, "cookie").join("; "), host.vmid);
+    // Long-lived like an upgrade: asked fresh, so a sign-out or stop is never answered from a cache.
+    if (!s || (await deps.isRevoked(s.userId, issuedAt(s), { fresh: true }))) return false;
+    const access = await deps.resolveAccess(host.vmid, s.userId, { fresh: true });
+    if (!access.ok) return false;
+    deps.forwarder.splice(socket, first, head, access.target, { serverId: access.target.serverId, userId: s.userId, authorizedAt });
+    return true;
+  };
+
+  return { http: httpRoute, upgrade: upgradeRoute, connection: connectionRoute };
 }

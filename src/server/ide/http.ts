@@ -6,10 +6,13 @@ import { logger } from "../log/logger";
 import { portalUrl } from "./config";
 import { createHostRoutes, type ResolveAccess, type RevocationCheck } from "./dev-host";
 import { ideKey } from "./keys";
-import { sendIdePage } from "./pages";
+import { rawIdePage, sendIdePage } from "./pages";
 import { createForwarder } from "./proxy";
+import { bus } from "../cluster";
+import { cutTunnels, startIdleSweeper } from "./tunnels";
 import { createAccessResolver, createJtiStore, createRevocationCheck } from "./store";
 import type { JtiStore } from "./token";
+import type { ConnectionRoute } from "./front";
 
 /**
  * The production host router, registered first in src/server/http/routes.ts. Built on first use so
@@ -42,7 +45,8 @@ export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiS
       log.warn({ err: err.message, host: req.headers.host }, "ide upstream down");
       sendIdePage(res, "upstream-down", new URL("/", portal).href);
     },
-    onError: (err, req) => log.warn({ err: err.message, host: req.headers.host }, "ide upgrade failed"),
+    upstreamDownResponse: () => rawIdePage("upstream-down", new URL("/", portal).href),
+    onError: (err, where) => log.warn({ err: err.message, host: where.host }, "ide tunnel failed"),
   });
   return createHostRoutes({
     devDomain: env.ZLH_DEV_DOMAIN,
@@ -58,3 +62,11 @@ export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiS
 
 export const ideHttpRoute: HttpRoute = (req, res) => (routes ??= createIdeRoutes()).http(req, res);
 export const ideUpgradeRoute: UpgradeRoute = (req, socket, head) => (routes ??= createIdeRoutes()).upgrade(req, socket, head);
+/** Installed in front of the HTTP server by server.ts (installConnectionFront in ./front). */
+export const ideConnectionRoute: ConnectionRoute = (socket, first, head) => (routes ??= createIdeRoutes()).connection(socket, first, head);
+
+// Spliced IDE connections end when their server stops or is deleted, or their user signs out, on
+// whichever portal instance holds them; and after ZLH_IDE_IDLE_TIMEOUT_S without a byte.
+bus.on("server.stopped", ({ serverId }) => void cutTunnels({ serverId }));
+bus.on("user.signed-out", ({ userId }) => void cutTunnels({ userId }));
+startIdleSweeper(env.ZLH_IDE_IDLE_TIMEOUT_S * 1000);

@@ -82,3 +82,13 @@ export function sendIdePage(res: import("node:http").ServerResponse, kind: IdePa
   res.writeHead(status, { ...PAGE_HEADERS, "content-length": Buffer.byteLength(html) });
   res.end(html);
 }
+
+/** A page as a whole raw HTTP/1.1 response that closes the connection (for sockets no HTTP server owns). */
+export function rawIdePage(kind: IdePageKind, link: string): string {
+  const { status, html } = idePage(kind, link);
+  let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\n`;
+  for (const [k, v] of Object.entries(PAGE_HEADERS)) head += `${k}: ${v}\r\n`;
+  return `${head}content-length: ${Buffer.byteLength(html)}\r\nconnection: close\r\n\r\n${html}`;
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 502: "Bad Gateway" };

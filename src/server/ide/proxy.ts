@@ -1,35 +1,53 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import net, { Socket } from "node:net";
-import { trackConnection } from "../metrics/connections";
+import { Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { splice } from "../../../agent/src/net/splice";
+import { trackConnection } from "../metrics/connections";
+import type { IdeTarget } from "./access";
+import { openCodeServerTunnel } from "./agent-tunnel";
+import { filterCookies, spliceHead, type RequestHead } from "./first-request";
+import { trackTunnel, type TunnelOwner } from "./tunnels";
 
 /**
- * A small reverse proxy for HTTP and WebSocket upgrades to a target the caller resolved (from the
- * database, never from the request). It keeps the Host header (code-server's origin check), drops
- * hop-by-hop headers, chosen cookies and any incoming X-Forwarded-* / Forwarded, and sets its own.
- * Upstream connections are kept alive: without that, a Node proxy collapses under load.
+ * The hosted IDE's way to code-server: every connection goes through the server's agent (its
+ * authenticated tunnel, see agent-tunnel.ts), resolved by the caller from the database, never from
+ * the request. Three entry points:
+ *   splice  a client connection whose first request was authorized before any HTTP server parsed
+ *           it (see front.ts): that request's head is rewritten, then bytes flow both ways
+ *           unparsed for the connection's life, always to this one container
+ *   ws      a WebSocket upgrade the HTTP server parsed (its Origin was checked there): spliced too
+ *   web     a single request the HTTP server parsed: one tunnel for that request alone
+ * Host is kept (code-server's WebSocket origin check), the portal's cookies and any X-Forwarded-* /
+ * Forwarded of the client are dropped, ours are set. Spliced connections are registered in
+ * tunnels.ts so they can be cut.
  */
 export type ForwarderOptions = {
   /** The client's address for X-Forwarded-For (the socket's, unless a trusted proxy is in front). */
-  clientAddress?: (req: IncomingMessage) => string;
+  clientAddress?: (req: Pick<IncomingMessage, "headers" | "socket">) => string;
   /** The scheme clients used (from configuration, not from the request). */
   forwardedProto: "http" | "https";
   /** Cookie names that must never reach the upstream (portal session, the IDE's own cookie). */
   dropCookie: (name: string) => boolean;
-  /** Idle limit on an upstream HTTP exchange: connect, waiting for headers, or a stalled body. */
+  /** Idle limit on a single proxied exchange (web): waiting for headers, or a stalled body. */
   httpIdleMs?: number;
-  /** Limit on the WebSocket handshake with the upstream. */
-  upgradeTimeoutMs?: number;
+  /** Limit on opening the tunnel through the agent. */
+  tunnelTimeoutMs?: number;
   /** Answers a request whose upstream failed before any response header was sent. */
   onUpstreamDown: (req: IncomingMessage, res: ServerResponse, err: Error) => void;
-  onError?: (err: Error, req: IncomingMessage) => void;
+  /** The whole raw response (status line to body) for a spliced connection whose upstream is down. */
+  upstreamDownResponse: () => string;
+  onError?: (err: Error, where: { host?: string }) => void;
+  /** How a tunnel is opened (tests and the benchmark keep the default). */
+  openTunnel?: (target: IdeTarget, timeoutMs: number) => Promise<Socket>;
 };
 
 export type Forwarder = {
-  web(req: IncomingMessage, res: ServerResponse, target: URL): void;
-  ws(req: IncomingMessage, socket: Duplex, head: Buffer, target: URL): void;
-  close(): void;
+  web(req: IncomingMessage, res: ServerResponse, target: IdeTarget): void;
+  ws(req: IncomingMessage, socket: Duplex, head: Buffer, target: IdeTarget, owner: TunnelOwner): void;
+  splice(client: Socket, first: Buffer, head: RequestHead, target: IdeTarget, owner: TunnelOwner): void;
 };
+
+export { filterCookies };
 
 /** Request headers never forwarded as-is (RFC 9110 hop-by-hop, plus what we replace). */
 const DROP_REQUEST = new Set([
@@ -46,16 +64,8 @@ function connectionTokens(value: string | undefined): Set<string> | null {
   return named.length ? new Set(named) : null;
 }
 
-export function filterCookies(header: string, drop: (name: string) => boolean): string {
-  let out = "";
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    const name = (eq === -1 ? part : part.slice(0, eq)).trim();
-    if (!name || drop(name)) continue;
-    out += out ? `; ${part.trim()}` : part.trim();
-  }
-  return out;
-}
+const addressOf = (opts: Pick<ForwarderOptions, "clientAddress">, req: Pick<IncomingMessage, "headers" | "socket">) =>
+  opts.clientAddress ? opts.clientAddress(req) : (req.socket.remoteAddress ?? "");
 
 /** The upstream request's headers as a flat raw list (kept in the client's order and casing). */
 export function upstreamHeaders(req: IncomingMessage, opts: Pick<ForwarderOptions, "forwardedProto" | "dropCookie" | "clientAddress">, upgrade: boolean): string[] {
@@ -82,7 +92,7 @@ export function upstreamHeaders(req: IncomingMessage, opts: Pick<ForwarderOption
     }
     out.push(name, raw[i + 1]!);
   }
-  out.push("X-Forwarded-For", opts.clientAddress ? opts.clientAddress(req) : (req.socket.remoteAddress ?? ""), "X-Forwarded-Proto", opts.forwardedProto);
+  out.push("X-Forwarded-For", addressOf(opts, req), "X-Forwarded-Proto", opts.forwardedProto);
   if (host) out.push("X-Forwarded-Host", host);
   if (upgrade) out.push("Connection", "Upgrade", "Upgrade", req.headers.upgrade ?? "websocket");
   return out;
@@ -98,47 +108,14 @@ function responseHeaders(raw: string[]): string[] {
   return out;
 }
 
-/** URL.hostname keeps the brackets of an IPv6 literal; sockets want the bare address. */
-function hostOf(target: URL): string {
-  const h = target.hostname;
-  return h.startsWith("[") ? h.slice(1, -1) : h;
+/** The upstream request line and headers of an upgrade (values come from Node's parser or from us). */
+function requestHead(req: IncomingMessage, headers: string[]): string {
+  let s = `${req.method} ${req.url} HTTP/1.1\r\n`;
+  for (let i = 0; i < headers.length; i += 2) s += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  return `${s}\r\n`;
 }
 
-/**
- * Joins an upgraded client socket and upstream socket. Deliberately outside ws(): these listeners
- * live as long as the connection, and closing over only the two sockets keeps the request objects
- * collectable (memory per idle IDE session is what limits how many a portal can hold).
- */
-function splice(a: Duplex, b: Socket, firstFromB: Buffer): void {
-  trackConnection("ide", a);
-  b.setTimeout(0);
-  if (a instanceof Socket) a.setNoDelay(true);
-  a.write(firstFromB);
-  const closeBoth = () => {
-    a.destroy();
-    b.destroy();
-  };
-  a.on("error", closeBoth);
-  b.on("error", closeBoth);
-  a.on("close", closeBoth);
-  b.on("close", closeBoth);
-  a.on("data", (d: Buffer) => {
-    if (!b.write(d)) a.pause();
-  });
-  b.on("data", (d: Buffer) => {
-    if (!a.write(d)) b.pause();
-  });
-  a.on("drain", () => b.resume());
-  b.on("drain", () => a.resume());
-  a.on("end", () => b.end());
-  b.on("end", () => a.end());
-}
-
-/**
- * Streams an upstream response body to the client with backpressure. Leaner than pipe(): most IDE
- * responses are small assets, where pipe's per-call listener bookkeeping is a visible share of
- * the proxy's CPU.
- */
+/** Streams an upstream response body to the client with backpressure. */
 function relayBody(up: IncomingMessage, res: ServerResponse): void {
   up.on("data", (chunk: Buffer) => {
     if (!res.write(chunk)) {
@@ -150,52 +127,58 @@ function relayBody(up: IncomingMessage, res: ServerResponse): void {
   up.on("error", () => res.destroy());
 }
 
-function relayThenClose(from: Socket, to: Duplex): void {
-  from.setTimeout(0);
-  const closeBoth = () => {
-    from.destroy();
-    to.destroy();
-  };
-  from.on("error", closeBoth);
-  to.on("error", closeBoth);
-  to.on("close", closeBoth);
-  from.on("end", () => to.end());
-  from.on("close", () => to.end());
-  from.pipe(to, { end: false });
-}
-
-/** The upstream request line and headers of an upgrade (values come from Node's parser or from us). */
-function requestHead(req: IncomingMessage, headers: string[]): string {
-  let s = `${req.method} ${req.url} HTTP/1.1\r\n`;
-  for (let i = 0; i < headers.length; i += 2) s += `${headers[i]}: ${headers[i + 1]}\r\n`;
-  return `${s}\r\n`;
-}
-
-const MAX_UPGRADE_RESPONSE_HEAD = 32 * 1024;
 const BODYLESS = new Set(["GET", "HEAD", "OPTIONS", "DELETE", "TRACE"]);
+
+/** The X-Forwarded-For facts of a spliced first request: its headers as the HTTP server would see them. */
+function headersOf(head: RequestHead): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (let i = 0; i < head.raw.length; i += 2) {
+    const k = head.raw[i]!.toLowerCase();
+    h[k] = h[k] ? `${h[k]}, ${head.raw[i + 1]}` : head.raw[i + 1]!;
+  }
+  return h;
+}
 
 export function createForwarder(options: ForwarderOptions): Forwarder {
   const httpIdleMs = options.httpIdleMs ?? 120_000;
-  const upgradeTimeoutMs = options.upgradeTimeoutMs ?? 15_000;
-  // LIFO reuse keeps a few warm sockets busy instead of spreading load over many idle ones.
-  const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 256, maxFreeSockets: 64, scheduling: "lifo", timeout: httpIdleMs });
+  const tunnelTimeoutMs = options.tunnelTimeoutMs ?? 10_000;
+  const open = options.openTunnel ?? openCodeServerTunnel;
 
-  function web(req: IncomingMessage, res: ServerResponse, target: URL): void {
-    // No per-request timeout option: the agent's socket timeout (idle while connecting, waiting or
-    // streaming) reaches the request as its 'timeout' event without a timer per request.
+  /** Joins a client to its tunnel for good and registers the pair. */
+  function join(client: Duplex, upstream: Socket, owner: TunnelOwner): void {
+    if (client instanceof Socket) {
+      client.setNoDelay(true);
+      client.setTimeout(0);
+    }
+    trackConnection("ide", client);
+    trackTunnel(owner, client, upstream);
+    splice(client, upstream);
+    upstream.resume();
+    client.resume();
+  }
+
+  function web(req: IncomingMessage, res: ServerResponse, target: IdeTarget): void {
     const upstream = http.request({
-      agent,
-      host: hostOf(target),
-      port: target.port || 80,
+      // One tunnel for this exchange; Node closes it with the response (no agent, no reuse).
+      createConnection: (_opts, cb) => {
+        open(target, tunnelTimeoutMs).then(
+          (s) => {
+            s.resume();
+            cb(null, s);
+          },
+          (err: Error) => cb(err, undefined as unknown as Duplex),
+        );
+        return undefined;
+      },
       method: req.method,
       path: req.url,
       headers: upstreamHeaders(req, options, false),
     });
+    upstream.setTimeout(httpIdleMs, () => upstream.destroy(new Error("upstream timed out")));
     upstream.on("response", (up) => {
       res.writeHead(up.statusCode ?? 502, up.statusMessage, responseHeaders(up.rawHeaders));
       relayBody(up, res);
     });
-    upstream.on("timeout", () => upstream.destroy(new Error("upstream timed out")));
     upstream.on("error", (err) => {
       if (!res.headersSent) options.onUpstreamDown(req, res, err);
       else res.destroy();
@@ -214,66 +197,51 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     socket.destroy();
   }
 
-  /**
-   * WebSocket upgrades go over a plain TCP connection with the request head written by hand and the
-   * upstream's answer relayed as is: no ClientRequest, parser or response object per connection,
-   * which halves what an idle IDE session costs in memory and allocation churn.
-   */
-  function ws(req: IncomingMessage, socket: Duplex, head: Buffer, target: URL): void {
-    const upstream = net.connect({ host: hostOf(target), port: Number(target.port) || 80, noDelay: true });
-    upstream.setTimeout(upgradeTimeoutMs);
-    let answered = false;
-    let buffered: Buffer | null = null;
-    const fail = (err: Error) => {
-      upstream.destroy();
-      if (answered) {
-        socket.destroy();
-        return;
-      }
-      options.onError?.(err, req);
-      refuseSocket(socket, 502, "Bad Gateway");
-    };
-    const onClientGone = () => upstream.destroy();
-    socket.on("error", onClientGone);
-    socket.on("close", onClientGone);
-    upstream.on("timeout", () => fail(new Error("upstream upgrade timed out")));
-    upstream.on("error", fail);
-    upstream.once("connect", () => {
-      upstream.write(requestHead(req, upstreamHeaders(req, options, true)));
-      if (head.length) upstream.write(head);
-    });
-    const onHead = (chunk: Buffer) => {
-      buffered = buffered ? Buffer.concat([buffered, chunk]) : chunk;
-      const end = buffered.indexOf("\r\n\r\n");
-      if (end === -1) {
-        if (buffered.length > MAX_UPGRADE_RESPONSE_HEAD) fail(new Error("upstream upgrade answer too large"));
-        return;
-      }
-      answered = true;
-      upstream.off("data", onHead);
-      upstream.off("error", fail);
-      socket.off("error", onClientGone);
-      socket.off("close", onClientGone);
-      upstream.removeAllListeners("timeout");
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(buffered.toString("latin1", 0, Math.min(end, 64)));
-      const rest = buffered;
-      buffered = null;
-      if (status?.[1] === "101") {
-        splice(socket, upstream, rest);
-      } else {
-        // The upstream refused the upgrade: relay its answer, then close both ends.
-        socket.write(rest);
-        relayThenClose(upstream, socket);
-      }
-    };
-    upstream.on("data", onHead);
+  /** An upgrade the HTTP server parsed: its head goes on rewritten, then the connection is spliced. */
+  function ws(req: IncomingMessage, socket: Duplex, head: Buffer, target: IdeTarget, owner: TunnelOwner): void {
+    let gone = false;
+    const onGone = () => (gone = true);
+    socket.once("close", onGone);
+    socket.on("error", onGone);
+    open(target, tunnelTimeoutMs).then(
+      (upstream) => {
+        socket.off("close", onGone);
+        socket.off("error", onGone);
+        if (gone) return upstream.destroy();
+        upstream.write(requestHead(req, upstreamHeaders(req, options, true)));
+        if (head.length) upstream.write(head);
+        join(socket, upstream, owner);
+      },
+      (err: Error) => {
+        options.onError?.(err, { host: req.headers.host });
+        refuseSocket(socket, 502, "Bad Gateway");
+      },
+    );
   }
 
-  return {
-    web,
-    ws,
-    close() {
-      agent.destroy();
-    },
-  };
+  /** A client connection whose first request (not yet parsed by anyone else) was authorized. */
+  function spliceConnection(client: Socket, first: Buffer, head: RequestHead, target: IdeTarget, owner: TunnelOwner): void {
+    client.pause();
+    let gone = false;
+    const onGone = () => (gone = true);
+    client.once("close", onGone);
+    client.on("error", onGone);
+    open(target, tunnelTimeoutMs).then(
+      (upstream) => {
+        client.off("close", onGone);
+        client.off("error", onGone);
+        if (gone) return upstream.destroy();
+        const facts = { clientAddress: addressOf(options, { headers: headersOf(head), socket: client }), forwardedProto: options.forwardedProto, dropCookie: options.dropCookie };
+        upstream.write(spliceHead(head, facts));
+        if (first.length > head.length) upstream.write(first.subarray(head.length));
+        join(client, upstream, owner);
+      },
+      (err: Error) => {
+        options.onError?.(err, { host: headersOf(head).host });
+        if (!gone) client.end(options.upstreamDownResponse());
+      },
+    );
+  }
+
+  return { web, ws, splice: spliceConnection };
 }

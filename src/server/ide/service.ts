@@ -18,7 +18,7 @@ export type ServerRef = { id: string } | { vmid: number };
 export type IssueResult = { ok: true; url: string; vmid: number } | { ok: false; reason: IdeDenial };
 
 export async function issueIdeUrl(db: Db, userId: string, ref: ServerRef, origin: (vmid: number) => string = hostedIdeOrigin): Promise<IssueResult> {
-  const select = { id: true, vmid: true, userId: true, provider: true, status: true, enableCodeServer: true, codeServerUrl: true } as const;
+  const select = { id: true, vmid: true, userId: true, provider: true, status: true, enableCodeServer: true, agentUrl: true } as const;
   const server = "id" in ref
     ? await db.server.findUnique({ where: { id: ref.id }, select })
     : await db.server.findUnique({ where: { vmid: ref.vmid }, select });

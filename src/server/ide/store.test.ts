@@ -1,10 +1,13 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../../test/db";
 
 useTestDatabase();
 const { db, closeDb } = await import("../db/client");
+process.env.ZLH_SECRET_KEY ??= randomBytes(32).toString("hex");
 const { createAccessResolver, createJtiStore } = await import("./store");
+const { encryptToken } = await import("../provisioning/token-codec");
+const { provisioningRuntime } = await import("../provisioning/runtime");
 
 afterAll(closeDb);
 
@@ -30,11 +33,13 @@ describe("access resolver", () => {
     const user = await db.user.create({ data: { email: `ide-store-${randomUUID()}@example.test`, passwordHash: "x" } });
     const vmid = 300_000 + Math.floor(Math.random() * 600_000_000);
     const server = await db.server.create({
-      data: { userId: user.id, name: "s", kind: "dev", vmid, provider: "local", status: "running", enableCodeServer: true, codeServerUrl: "http://127.0.0.1:9" },
+      data: { userId: user.id, name: "s", kind: "dev", vmid, provider: "local", status: "running", enableCodeServer: true, agentUrl: "http://127.0.0.1:9" },
     });
+    await db.server.update({ where: { id: server.id }, data: { agentTokenEnc: encryptToken("t".repeat(32), provisioningRuntime().secretKey, server.id) } });
     let t = 0;
     const resolve = createAccessResolver(db, 2000, () => t);
-    expect((await resolve(vmid, user.id, { fresh: false })).ok).toBe(true);
+    const first = await resolve(vmid, user.id, { fresh: false });
+    expect(first.ok && first.target).toEqual({ serverId: server.id, endpoint: { url: "http://127.0.0.1:9", pin: null }, token: "t".repeat(32) });
     await db.server.update({ where: { id: server.id }, data: { status: "stopped" } });
     expect((await resolve(vmid, user.id, { fresh: false })).ok).toBe(true);
     expect(await resolve(vmid, user.id, { fresh: true })).toEqual({ ok: false, reason: "stopped" });

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "~/generated/prisma/client";
+import { agentAccessFor } from "../provisioning/agent-for";
 import { decideIdeAccess, type IdeAccess } from "./access";
 import { isIdeSessionCurrent } from "../auth/session-version";
 import type { ResolveAccess, RevocationCheck } from "./dev-host";
@@ -33,9 +34,13 @@ export function createJtiStore(db: Db, now: () => number = Date.now): JtiStore {
 export async function loadIdeAccess(db: Db, vmid: number, userId: string): Promise<IdeAccess> {
   const server = await db.server.findUnique({
     where: { vmid },
-    select: { id: true, userId: true, provider: true, status: true, enableCodeServer: true, codeServerUrl: true },
+    select: { id: true, userId: true, provider: true, status: true, enableCodeServer: true, agentUrl: true, agentTokenEnc: true, agentCertPinEnc: true },
   });
-  return decideIdeAccess(server, userId);
+  const decision = decideIdeAccess(server, userId);
+  if (!decision.ok) return decision;
+  const agent = agentAccessFor(server!);
+  if (!agent) return { ok: false, reason: "no-ide" };
+  return { ok: true, folder: decision.folder, target: { serverId: server!.id, ...agent } };
 }
 
 /**

@@ -18,7 +18,7 @@ const log = logger.child({ module: "provider.local" });
 const layoutSchema = z.object({
   vmid: z.number().int(),
   serverId: z.string(),
-  ports: z.object({ agent: z.number().int(), codeServer: z.number().int(), game: z.number().int(), ssh: z.number().int() }),
+  ports: z.object({ agent: z.number().int(), game: z.number().int(), ssh: z.number().int() }),
   isolation: z.enum(["bwrap", "unshare", "none"]),
 });
 type Layout = z.infer<typeof layoutSchema>;
@@ -71,7 +71,7 @@ export class LocalProvider implements Provider {
   private describe(dir: string, layout: Layout): CreatedContainer {
     return {
       agentUrl: `http://127.0.0.1:${layout.ports.agent}`,
-      codeServerUrl: `http://127.0.0.1:${layout.ports.codeServer}`,
+      codeServerUrl: null,
       sshHost: "127.0.0.1",
       sshPort: layout.ports.ssh,
       gamePort: layout.ports.game,
@@ -92,7 +92,7 @@ export class LocalProvider implements Provider {
     const layout: Layout = {
       vmid: spec.vmid,
       serverId: spec.serverId,
-      ports: { agent: await freePort(), codeServer: await freePort(), game: await freePort(), ssh: await freePort() },
+      ports: { agent: await freePort(), game: await freePort(), ssh: await freePort() },
       isolation: detectIsolation(),
     };
     writeAtomic(path.join(dir, "container.json"), JSON.stringify(layout, null, 2));
@@ -129,7 +129,6 @@ export class LocalProvider implements Provider {
       "--port", String(layout.ports.agent), "--host", "127.0.0.1",
       "--root", path.join(dir, "root"),
       "--artifacts", opts.artifactsUrl,
-      "--code-server-port", String(layout.ports.codeServer),
       "--ssh-port", String(layout.ports.ssh),
       ...(opts.catalogPublicKey ? ["--catalog-public-key", opts.catalogPublicKey] : []),
       ...(this.opts.portalUrl ? ["--portal-url", this.opts.portalUrl] : []),
