@@ -4,7 +4,8 @@ import { useTestDatabase } from "../../../test/db";
 useTestDatabase();
 const { db, closeDb } = await import("../db/client");
 const { runId } = await import("../cluster/heartbeat");
-const { orphanedLeases, releaseLease, sweepOrphanedJobs, takeLease } = await import("./job-leases");
+const { orphanedLeases, releaseLease, sweepOrphanedJobs, sweepOwnLeftovers, sweepUnleased, takeLease } = await import("./job-leases");
+const { default: PgBoss } = await import("pg-boss");
 
 afterAll(() => closeDb());
 beforeEach(async () => {
@@ -53,5 +54,36 @@ describe("job leases", () => {
     await takeLease("job-3", "server-create");
     await releaseLease("job-3");
     expect(await db.jobLease.count()).toBe(0);
+  });
+
+  it("hands back its own jobs whose handler ended while their end could not be recorded", async () => {
+    await takeLease("job-running", "server-create");
+    await takeLease("job-ended", "server-create");
+    const failed: string[] = [];
+    const handed = await sweepOwnLeftovers(new Set(["job-running"]), async (q, id) => void failed.push(id));
+    expect(handed).toEqual(["job-ended"]);
+    expect(failed).toEqual(["job-ended"]);
+    expect((await db.jobLease.findMany()).map((l) => l.jobId)).toEqual(["job-running"]);
+  });
+
+  it("hands back an active job nobody holds a lease on, after a grace period", async () => {
+    const boss = new PgBoss({ connectionString: process.env.DATABASE_URL!, schema: "pgboss", max: 2 });
+    boss.on("error", () => {});
+    await boss.start();
+    try {
+      const q = "lease-test";
+      if (!(await boss.getQueue(q))) await boss.createQueue(q, { name: q, retryLimit: 2 });
+      const id = (await boss.send(q, { serverId: "s" }))!;
+      const [job] = await boss.fetch(q);
+      expect(job?.id).toBe(id);
+      const fail = async (queue: string, jobId: string) => void (await boss.fail(queue, jobId, { message: "test" }));
+      expect(await sweepUnleased([q], new Set(), fail, () => true, 30), "still within its grace period").toEqual([]);
+      await db.$executeRawUnsafe(`UPDATE pgboss.job SET started_on = now() - interval '1 minute' WHERE id = '${id}'`);
+      expect(await sweepUnleased([q], new Set([id]), fail, () => true, 30), "run by this process").toEqual([]);
+      expect(await sweepUnleased([q], new Set(), fail, () => true, 30)).toEqual([id]);
+      expect((await boss.getJobById(q, id))?.state, "back in the queue for another try").toBe("retry");
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
   });
 });

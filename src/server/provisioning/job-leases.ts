@@ -44,3 +44,52 @@ export async function sweepOrphanedJobs(
   }
   return handed;
 }
+
+/**
+ * This process's own leases whose handler is no longer running: the handler ended while PostgreSQL
+ * was unreachable, so neither pg-boss's completion nor the lease release could be written and the
+ * job would sit "active" until its expiry. Failing it hands it back; a job that had in fact
+ * finished is retried as a no-op (every step looks at what is already done), and one that pg-boss
+ * did complete is left alone (fail only touches unfinished jobs).
+ */
+export async function sweepOwnLeftovers(
+  running: ReadonlySet<string>,
+  fail: (queue: string, jobId: string, reason: string) => Promise<void>,
+): Promise<string[]> {
+  const mine = await db.jobLease.findMany({ where: { runId: runId() } });
+  const handed: string[] = [];
+  for (const l of mine) {
+    if (running.has(l.jobId)) continue;
+    await fail(l.queue, l.jobId, "its handler ended while the database was unreachable");
+    await db.jobLease.deleteMany({ where: { jobId: l.jobId, runId: runId() } });
+    log.warn({ jobId: l.jobId, queue: l.queue }, "job handed back for retry: its end could not be recorded");
+    handed.push(l.jobId);
+  }
+  return handed;
+}
+
+/**
+ * Active jobs that nobody holds a lease on: a handler that could not even take its lease (the
+ * database went away as the job was fetched). Past a grace period no process is running them.
+ */
+export async function sweepUnleased(
+  queues: readonly string[],
+  running: ReadonlySet<string>,
+  fail: (queue: string, jobId: string, reason: string) => Promise<void>,
+  canJudge: () => boolean = canJudgeOthers,
+  graceSeconds = 30,
+): Promise<string[]> {
+  if (!canJudge()) return [];
+  const rows = await db.$queryRaw<{ id: string; name: string }[]>`
+    SELECT j.id::text AS id, j.name FROM pgboss.job j
+    WHERE j.name = ANY(${[...queues]}) AND j.state = 'active' AND j.started_on < now() - make_interval(secs => ${graceSeconds})
+      AND NOT EXISTS (SELECT 1 FROM "JobLease" l WHERE l."jobId" = j.id::text)`;
+  const handed: string[] = [];
+  for (const r of rows) {
+    if (running.has(r.id)) continue;
+    await fail(r.name, r.id, "no portal process held it");
+    log.warn({ jobId: r.id, queue: r.name }, "job handed back for retry: nobody held it");
+    handed.push(r.id);
+  }
+  return handed;
+}

@@ -5,7 +5,7 @@ import { recordEvent } from "./events";
 import { timeJob } from "../metrics/jobs";
 import { runInRequestScope } from "../log/request-scope";
 import { runCreate, runDelete, type JobContext } from "./pipeline";
-import { releaseLease, sweepOrphanedJobs, takeLease } from "./job-leases";
+import { releaseLease, sweepOrphanedJobs, sweepOwnLeftovers, sweepUnleased, takeLease } from "./job-leases";
 import { HEARTBEAT_MS } from "../cluster/heartbeat";
 
 /**
@@ -24,7 +24,7 @@ const RETRY = { retryLimit: 3, retryDelay: 1, retryBackoff: true } as const;
 // A job whose worker vanished (portal killed) is retried after this long by pg-boss's maintenance.
 const EXPIRE_SECONDS = 20 * 60;
 
-type State = { boss: PgBoss; inflight: Set<AbortController>; workers: Record<JobQueue, string[]>; sweeper?: NodeJS.Timeout };
+type State = { boss: PgBoss; inflight: Set<AbortController>; running: Set<string>; workers: Record<JobQueue, string[]>; sweeper?: NodeJS.Timeout };
 const g = globalThis as unknown as { __zlhJobs?: State };
 
 export function jobsRunning(): boolean {
@@ -41,21 +41,23 @@ export async function startJobs(opts: { connectionString?: string; concurrency?:
   for (const q of [CREATE_QUEUE, DELETE_QUEUE]) {
     if (!(await boss.getQueue(q))) await boss.createQueue(q, { name: q, policy: "standard", ...RETRY, expireInSeconds: EXPIRE_SECONDS });
   }
-  const state: State = { boss, inflight: new Set(), workers: { [CREATE_QUEUE]: [], [DELETE_QUEUE]: [] } };
+  const state: State = { boss, inflight: new Set(), running: new Set(), workers: { [CREATE_QUEUE]: [], [DELETE_QUEUE]: [] } };
   const handler = (run: (id: string, ctx: JobContext) => Promise<unknown>) => async (jobs: PgBoss.JobWithMetadata<JobData>[]) => {
     for (const job of jobs) {
       const ac = new AbortController();
       // Every agent call of a long job derives a timeout signal from this one.
       setMaxListeners(0, ac.signal);
       state.inflight.add(ac);
-      await takeLease(job.id, job.name);
+      state.running.add(job.id);
       try {
+        await takeLease(job.id, job.name);
         // The job id plays the request id: its log lines and agent calls carry it.
         return await runInRequestScope({ reqId: job.id, serverId: job.data.serverId }, () =>
           timeJob(job.name, () => run(job.data.serverId, { signal: ac.signal, attempt: job.retryCount, finalAttempt: job.retryCount >= job.retryLimit, jobId: job.id })),
         );
       } finally {
         state.inflight.delete(ac);
+        state.running.delete(job.id);
         await releaseLease(job.id);
       }
     }
@@ -67,9 +69,11 @@ export async function startJobs(opts: { connectionString?: string; concurrency?:
   }
   // Jobs of a portal process that died mid-run go back to the queue as soon as it is seen dead.
   state.sweeper = setInterval(() => {
-    sweepOrphanedJobs(async (queue, id, reason) => void (await boss.fail(queue, id, { message: reason }))).catch((err) =>
-      log.warn({ err: (err as Error).message }, "orphaned job sweep failed"),
-    );
+    const fail = async (queue: string, id: string, reason: string) => void (await boss.fail(queue, id, { message: reason }));
+    sweepOrphanedJobs(fail)
+      .then(() => sweepOwnLeftovers(state.running, fail))
+      .then(() => sweepUnleased([CREATE_QUEUE, DELETE_QUEUE], state.running, fail))
+      .catch((err) => log.warn({ err: (err as Error).message }, "orphaned job sweep failed"));
   }, HEARTBEAT_MS);
   state.sweeper.unref();
   g.__zlhJobs = state;
