@@ -6,6 +6,7 @@ import { OpenIdeButton } from "~/components/servers/open-ide-button";
 import { Alert, Badge, Card, CardBody, CardHeader, CardTitle, Spinner } from "~/components/ui";
 import { cx } from "~/lib/cx";
 import { useTRPC } from "~/trpc/react";
+import { ConnectCard } from "./connect-card";
 import { ConsoleTerminal } from "./console-terminal";
 import { ContainerFigures } from "./container-figures";
 import { CrashHistory } from "./crash-history";
@@ -115,6 +116,7 @@ export function ServerView({ serverId, devDomain }: { serverId: string; devDomai
             </CardBody>
           </Card>
           <div className="space-y-6 lg:col-span-2">
+            {server.kind === "game" && server.status !== "provisioning" && <ConnectCard serverId={serverId} running={running} />}
             {server.status !== "provisioning" && (
               <Card>
                 <CardHeader>

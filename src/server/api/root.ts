@@ -3,6 +3,7 @@ import { backupsRouter } from "./routers/backups";
 import { schedulesRouter } from "./routers/schedules";
 import { adminRouter } from "./routers/admin";
 import { artifactsRouter } from "./routers/artifacts";
+import { gameRouter } from "./routers/game";
 import { accountRouter } from "./routers/account";
 import { billingRouter } from "./routers/billing";
 import { ideRouter } from "./routers/ide";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   schedules: schedulesRouter,
   admin: adminRouter,
   artifacts: artifactsRouter,
+  game: gameRouter,
   account: accountRouter,
   billing: billingRouter,
   ide: ideRouter,
