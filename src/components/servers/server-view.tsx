@@ -16,10 +16,12 @@ import { displayPhase, formatBytes, formatUptime, statusLabel, statusTone } from
 import { PowerButtons } from "./power-buttons";
 import { ProvisioningTimeline } from "./provisioning-timeline";
 import { SshSnippet } from "./ssh-snippet";
+import { BackupsPanel } from "./backups-panel";
+import { SchedulesPanel } from "./schedules-panel";
 
-const TABS = ["overview", "console", "files", "ide", "ssh"] as const;
+const TABS = ["overview", "console", "files", "backups", "schedules", "ide", "ssh"] as const;
 type Tab = (typeof TABS)[number];
-const TAB_LABELS: Record<Tab, string> = { overview: "Overview", console: "Console", files: "Files", ide: "IDE", ssh: "SSH" };
+const TAB_LABELS: Record<Tab, string> = { overview: "Overview", console: "Console", files: "Files", backups: "Backups", schedules: "Schedules", ide: "IDE", ssh: "SSH" };
 
 /** The server page: live state (polled) and the tabs. The tab lives in ?tab= so it survives reloads. */
 export function ServerView({ serverId, devDomain }: { serverId: string; devDomain: string }) {
@@ -174,6 +176,10 @@ export function ServerView({ serverId, devDomain }: { serverId: string; devDomai
           </CardBody>
         </Card>
       )}
+
+      {tab === "backups" && <BackupsPanel serverId={serverId} kind={server.kind === "game" ? "game" : "dev"} running={running} />}
+
+      {tab === "schedules" && <SchedulesPanel serverId={serverId} kind={server.kind === "game" ? "game" : "dev"} />}
 
       {tab === "ssh" && (
         <Card>
