@@ -1,10 +1,11 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startAgentProcess, type AgentProcess } from "../../../test/support/agent-process";
 import { startTestArtifactServer, type TestArtifactServer } from "../../../test/support/artifact-server";
 import { AgentClient } from "../agent-client";
+import { createConnectionCaps } from "../http/connection-caps";
 import { createConsoleRelay } from "./relay";
 
 /**
@@ -16,41 +17,57 @@ let agent: AgentProcess;
 let portal: http.Server;
 let origin: string;
 let base: string;
+let strict: http.Server;
+let strictBase: string;
 
 beforeAll(async () => {
   artifacts = await startTestArtifactServer();
   agent = await startAgentProcess({ artifactsUrl: artifacts.url, catalogPublicKey: artifacts.publicKey });
   const client = new AgentClient({ url: agent.url, token: agent.token });
-  const route = createConsoleRelay({
-    authenticate: async (req) => (req.headers.cookie === "session=alice" ? "alice" : null),
-    target: async (userId, serverId) => {
-      if (userId !== "alice" || serverId === "someone-elses") return "not_found";
-      if (serverId === "stopped") return "not_running";
-      if (serverId === "broken") return { kind: "dev", open: () => new AgentClient({ url: agent.url, token: "wrong-token-wrong-token" }).openWebSocket("/console") };
-      return { kind: "dev", open: (p) => client.openWebSocket(p) };
-    },
-    origins: () => new Set([origin]),
-  });
+  const relay = (extra: Partial<Parameters<typeof createConsoleRelay>[0]> = {}) =>
+    createConsoleRelay({
+      authenticate: async (req) => (req.headers.cookie === "session=alice" ? "alice" : null),
+      target: async (userId, serverId) => {
+        if (userId !== "alice" || serverId === "someone-elses") return "not_found";
+        if (serverId === "stopped") return "not_running";
+        if (serverId === "broken") return { kind: "dev", open: () => new AgentClient({ url: agent.url, token: "wrong-token-wrong-token" }).openWebSocket("/console") };
+        return { kind: "dev", open: (p) => client.openWebSocket(p) };
+      },
+      origins: () => new Set([origin]),
+      ...extra,
+    });
+  const route = relay();
+  // Small caps and a fast heartbeat, on their own server so the other tests keep the defaults.
+  const strictRoute = relay({ caps: createConnectionCaps({ perUser: 3, global: 10 }), heartbeatMs: 300 });
   portal = http.createServer((_req, res) => res.end("not here"));
   portal.on("upgrade", async (req, socket, head) => {
     if (!(await route(req, socket, head))) socket.destroy();
   });
   await new Promise<void>((r) => portal.listen(0, "127.0.0.1", r));
+  strict = http.createServer((_req, res) => res.end("not here"));
+  strict.on("upgrade", async (req, socket, head) => {
+    if (!(await strictRoute(req, socket, head))) socket.destroy();
+  });
+  await new Promise<void>((r) => strict.listen(0, "127.0.0.1", r));
+  strictBase = `ws://127.0.0.1:${(strict.address() as AddressInfo).port}`;
   const port = (portal.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   base = `ws://127.0.0.1:${port}`;
 }, 60_000);
 
 afterAll(async () => {
+  strict?.closeAllConnections();
+  await new Promise<void>((r) => (strict ? strict.close(() => r()) : r()));
   portal?.closeAllConnections();
   await new Promise<void>((r) => (portal ? portal.close(() => r()) : r()));
   await agent?.dispose();
   await artifacts?.close();
 });
 
-function connect(path: string, headers: Record<string, string> = { origin: "", cookie: "session=alice" }): WebSocket {
-  return new WebSocket(`${base}${path}`, { headers: { ...headers, origin: headers.origin || origin } });
+function connect(path: string, headers: Record<string, string> = { origin: "", cookie: "session=alice" }, at = base): WebSocket {
+  return new WebSocket(`${at}${path}`, { headers: { ...headers, origin: headers.origin || origin } });
 }
+const connectStrict = (path: string) => connect(path, undefined, strictBase);
 
 function statusOf(ws: WebSocket): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -120,4 +137,42 @@ describe("console relay", () => {
     await waitForOutput(ws, /burst-42-done/, 60_000);
     ws.close();
   }, 90_000);
+
+  // Regression (#16): one user could hold any number of console relays (sockets, agent shells).
+  it("caps open consoles per user with 429 and frees the slot when one closes", async () => {
+    const open: WebSocket[] = [];
+    for (let i = 0; i < 3; i++) {
+      const ws = connectStrict("/api/servers/mine/console");
+      await new Promise((r, j) => (ws.once("open", r), ws.once("error", j)));
+      open.push(ws);
+    }
+    expect(await statusOf(connectStrict("/api/servers/mine/console"))).toBe(429);
+    open[0]!.close();
+    await new Promise((r) => open[0]!.once("close", r));
+    await new Promise((r) => setTimeout(r, 100));
+    const next = connectStrict("/api/servers/mine/console");
+    await new Promise((r, j) => (next.once("open", r), next.once("error", j)));
+    for (const ws of [...open.slice(1), next]) ws.close();
+    await new Promise((r) => setTimeout(r, 100));
+  });
+
+  // Regression (#16): a browser that vanished without closing kept its relay (and the agent shell) forever.
+  it("closes a relay whose browser stops answering pings", async () => {
+    const port = Number(new URL(strictBase).port);
+    const closedIn = await new Promise<number>((resolve) => {
+      const t0 = Date.now();
+      // A raw client: handshake, then never reads or answers anything (no pong).
+      const sock = net.connect(port, "127.0.0.1", () => {
+        sock.write(
+          `GET /api/servers/mine/console HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${origin}\r\nCookie: session=alice\r\n` +
+            "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        );
+      });
+      sock.on("data", () => {});
+      sock.on("close", () => resolve(Date.now() - t0));
+      setTimeout(() => (sock.destroy(), resolve(-1)), 10_000);
+    });
+    expect(closedIn).toBeGreaterThan(0);
+    expect(closedIn).toBeLessThan(5_000);
+  });
 });

@@ -7,6 +7,7 @@ import { db } from "../db/client";
 import { logger } from "../log/logger";
 import { agentClientFor } from "../provisioning/agent-for";
 import { trackConnection } from "../metrics/connections";
+import { CONSOLE_CAPS, createConnectionCaps, type ConnectionCaps } from "../http/connection-caps";
 import { agentConsolePath, allowedOrigins, originAllowed, parseConsolePath } from "./relay-policy";
 
 /**
@@ -32,6 +33,10 @@ export type RelayDeps = {
   target: (userId: string, serverId: string) => Promise<RelayTarget | "not_found" | "not_running">;
   origins: (req: IncomingMessage) => Set<string>;
   upstreamTimeoutMs?: number;
+  /** Open consoles per user and per process (default CONSOLE_CAPS). */
+  caps?: ConnectionCaps;
+  /** A browser that does not answer a ping within this long is gone: its relay is closed. */
+  heartbeatMs?: number;
 };
 
 function reject(socket: Duplex, status: number, text: string): true {
@@ -66,6 +71,8 @@ function forwardableCode(code: number): number {
 
 export function createConsoleRelay(deps: RelayDeps) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: CONSOLE_MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  const caps = deps.caps ?? createConnectionCaps(CONSOLE_CAPS);
+  const heartbeatMs = deps.heartbeatMs ?? 30_000;
 
   return async function consoleRelayRoute(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean> {
     const parsed = parseConsolePath(req.url);
@@ -76,6 +83,9 @@ export function createConsoleRelay(deps: RelayDeps) {
     const target = await deps.target(userId, parsed.serverId);
     if (target === "not_found") return reject(socket, 404, "No such server");
     if (target === "not_running") return reject(socket, 409, "The server is not running");
+    const release = caps.acquire(userId);
+    if (!release) return reject(socket, 429, "Too many open consoles");
+    socket.once("close", release);
 
     // The agent first: a failure is still an HTTP answer the client can see.
     const upstream = target.open(agentConsolePath(target.kind, parsed));
@@ -112,6 +122,16 @@ export function createConsoleRelay(deps: RelayDeps) {
       };
       upstream.on("close", closeBoth);
       client.on("close", closeBoth);
+      // Liveness: a browser that vanished without a close (sleep, network loss) is found by ping.
+      let alive = true;
+      client.on("pong", () => (alive = true));
+      const heartbeat = setInterval(() => {
+        if (!alive) return client.terminate();
+        alive = false;
+        client.ping();
+      }, heartbeatMs);
+      heartbeat.unref();
+      client.on("close", () => clearInterval(heartbeat));
       // An error (too-big message, reset) is followed by close; the handlers above clean up.
       upstream.on("error", (err) => log.debug({ err }, "agent console socket error"));
       client.on("error", (err) => log.debug({ err }, "browser console socket error"));
