@@ -1,4 +1,5 @@
 import http, { type IncomingHttpHeaders } from "node:http";
+import type { ConnectionCaps } from "../http/connection-caps";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +21,7 @@ const { issueIdeUrl } = await import("./service");
 const { isPortalOrIdeCookie } = await import("./http");
 const { rawIdePage, sendIdePage } = await import("./pages");
 const { installConnectionFront } = await import("./front");
+const { createConnectionCaps } = await import("../http/connection-caps");
 const { cutTunnels, liveTunnels, sweepIdleTunnels } = await import("./tunnels");
 const { encryptToken } = await import("../provisioning/token-codec");
 const { provisioningRuntime } = await import("../provisioning/runtime");
@@ -47,7 +49,7 @@ const vm = { running: vmidBase, stopped: vmidBase + 1, down: vmidBase + 2, other
 const users = { a: "", b: "" };
 const ids: Record<keyof typeof vm, string> = { running: "", stopped: "", down: "", other: "", second: "", noCs: "" };
 
-function mount(httpIdleMs?: number) {
+function mount(httpIdleMs?: number, socketCaps?: ConnectionCaps) {
   const portalUrl = new URL("http://localhost:3999");
   const forwarder = createForwarder({
     forwardedProto: "http",
@@ -65,6 +67,7 @@ function mount(httpIdleMs?: number) {
     isRevoked: createRevocationCheck(db, 0),
     forwarder,
     log: silent,
+    socketCaps,
   });
 }
 
@@ -513,6 +516,40 @@ describe("hosted IDE: revocation and Origin (#16)", () => {
     expect(await upgradeStatus(base)).toBe(403);
     expect(upstream.upgrades.length).toBe(before);
     expect(await upgradeStatus({ ...base, origin: `http://${devHost(vm.running)}` })).toBe(101);
+  });
+
+  // Regression: one user could hold any number of IDE WebSockets.
+  it("caps a user's open IDE WebSockets with 429 and frees the slot on close", async () => {
+    const routes = mount(undefined, createConnectionCaps({ perUser: 2, global: 10 }));
+    const server = http.createServer((_req, res) => res.end());
+    server.on("upgrade", async (req, socket, head) => {
+      if (!(await routes.upgrade(req, socket, head))) socket.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const p = (server.address() as AddressInfo).port;
+    const host = `dev-${vm.running}.localhost:${p}`;
+    const open = (): Promise<{ status: number; ws: WebSocket }> =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${p}/`, { headers: { host, origin: `http://${host}`, cookie: cookieFor(vm.running, users.a) } });
+        ws.on("upgrade", () => resolve({ status: 101, ws }));
+        ws.on("unexpected-response", (_req, res) => resolve({ status: res.statusCode ?? 0, ws }));
+        ws.on("error", () => resolve({ status: -1, ws }));
+      });
+    try {
+      const first = await open();
+      const second = await open();
+      expect([first.status, second.status]).toEqual([101, 101]);
+      expect((await open()).status).toBe(429);
+      first.ws.terminate();
+      await new Promise((r) => setTimeout(r, 300));
+      const again = await open();
+      expect(again.status).toBe(101);
+      second.ws.terminate();
+      again.ws.terminate();
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   // Regression: signing out left every IDE cookie valid for up to 12 hours.

@@ -16,6 +16,7 @@ import {
   readCookie,
   type IdeSession,
 } from "./session-cookie";
+import { IDE_SOCKET_CAPS, createConnectionCaps, type ConnectionCaps } from "../http/connection-caps";
 import { consumeIdeToken, type JtiStore } from "./token";
 
 /**
@@ -41,6 +42,8 @@ export type DevHostDeps = {
   /** True when the user signed out (or was signed out everywhere) after this IDE cookie was issued. */
   isRevoked: RevocationCheck;
   forwarder: Forwarder;
+  /** Open IDE WebSockets and spliced connections per user and per process (default IDE_SOCKET_CAPS). */
+  socketCaps?: ConnectionCaps;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 };
 
@@ -68,6 +71,7 @@ export function sameOriginUpgrade(req: Pick<IncomingMessage, "headers">, secure:
 const LEGACY = /^\/__ide\/([A-Za-z0-9_-]{1,64})(?:[/?#]|$)/;
 
 export function createHostRoutes(deps: DevHostDeps): HostRoutes {
+  const socketCaps = deps.socketCaps ?? createConnectionCaps(IDE_SOCKET_CAPS);
   const secure = deps.portalUrl.protocol === "https:";
   const cookieName = ideCookieName(secure);
   const portal = (path: string) => new URL(path, deps.portalUrl).href;
@@ -188,6 +192,12 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
       refuse(socket, access.reason === "not-found" ? 404 : 409, access.reason === "not-found" ? "Not Found" : "Conflict");
       return true;
     }
+    const release = socketCaps.acquire(s.userId);
+    if (!release) {
+      refuse(socket, 429, "Too Many Requests");
+      return true;
+    }
+    socket.once("close", release);
     deps.forwarder.ws(req, socket, head, access.target, { serverId: access.target.serverId, userId: s.userId, authorizedAt });
     return true;
   };
@@ -207,6 +217,10 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
     if (!s || (await deps.isRevoked(s.userId, issuedAt(s), { fresh: true }))) return false;
     const access = await deps.resolveAccess(host.vmid, s.userId, { fresh: true });
     if (!access.ok) return false;
+    // Over the cap: the HTTP server answers it as a plain (short-lived) request instead.
+    const release = socketCaps.acquire(s.userId);
+    if (!release) return false;
+    socket.once("close", release);
     deps.forwarder.splice(socket, first, head, access.target, { serverId: access.target.serverId, userId: s.userId, authorizedAt });
     return true;
   };
