@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -7,6 +8,8 @@ import { db } from "../../src/server/db/client";
 import { logger } from "../../src/server/log/logger";
 import { startJobs, stopJobs } from "../../src/server/provisioning/jobs";
 import { LocalProvider } from "../../src/server/provisioning/providers/local";
+import { LxcProvider } from "../../src/server/provisioning/providers/lxc";
+import { publishTemplate } from "../support/lxc";
 import { runtimeFromEnv, setProvisioningRuntime, provisioningRuntime } from "../../src/server/provisioning/runtime";
 import { startTestArtifactServer, type TestArtifactServer } from "../support/artifact-server";
 import { until as untilBase } from "../support/until";
@@ -22,7 +25,9 @@ export const until = <T>(what: string, fn: () => Promise<T | undefined | null | 
 export type Harness = {
   dataDir: string;
   artifacts: TestArtifactServer;
-  provider: LocalProvider;
+  provider: LocalProvider | LxcProvider;
+  /** What a host crash or reboot leaves: the container's processes gone, the database saying running. */
+  crash(vmid: number): Promise<void>;
   user(): Promise<{ id: string; caller: ReturnType<typeof createCaller> }>;
   close(): Promise<void>;
 };
@@ -37,8 +42,14 @@ export function tinyRuntimeDir(name: string, version: string): string {
   return d;
 }
 
-export async function startHarness(): Promise<Harness> {
+/**
+ * provider: pin one (tests that reach into the unisolated provider's folders); by default the portal's
+ * own choice (ZLH_PROVIDER, else lxc as root with LXC installed, else unisolated).
+ */
+export async function startHarness(opts: { provider?: "unisolated" | "lxc" } = {}): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "zlh-prov-data-"));
+  // lxc: container root (host uid 100000) walks through here to its overlay layers.
+  chmodSync(dataDir, 0o711);
   const artifacts = await startTestArtifactServer();
   const rt = tinyRuntimeDir("node", "20.20.2");
   await artifacts.publishDir(rt, { kind: "runtime", name: "node", version: "20.20.2", bin: ["bin"], verify: { command: "bin/node", args: ["--version"], expect: "v20.20.2" } });
@@ -48,13 +59,22 @@ export async function startHarness(): Promise<Harness> {
   process.env.ZLH_ARTIFACTS_URL = artifacts.url;
   process.env.ZLH_ARTIFACTS_PUBLIC_KEY = artifacts.publicKey;
   process.env.ZLH_AGENT_START_TIMEOUT_MS ??= "60000";
-  setProvisioningRuntime(runtimeFromEnv());
+  setProvisioningRuntime(runtimeFromEnv({ ...process.env, ...(opts.provider ? { ZLH_PROVIDER: opts.provider } : {}) }));
+  const provider = provisioningRuntime().provider as LocalProvider | LxcProvider;
+  // Real containers need their template in the store (built once into the artifact cache).
+  if (provider instanceof LxcProvider) await publishTemplate(artifacts);
   await startJobs({ concurrency: 2 });
-  const provider = provisioningRuntime().provider as LocalProvider;
   return {
     dataDir,
     artifacts,
     provider,
+    async crash(vmid) {
+      if (provider instanceof LxcProvider) {
+        execFileSync("lxc-stop", ["-P", provider.containersDir, "-n", provider.nameOf(vmid), "-k"]);
+        return;
+      }
+      for (const p of provider.processesOf(vmid)) process.kill(p, "SIGKILL");
+    },
     async user() {
       const u = await db.user.create({ data: { email: `u-${randomBytes(6).toString("hex")}@test.local`, passwordHash: "x" } });
       const caller = createCaller({
@@ -70,8 +90,12 @@ export async function startHarness(): Promise<Harness> {
       await stopJobs();
       // Nothing outlives the tests: every container folder under this data folder is destroyed,
       // whatever the database says (it may be gone already).
-      const dirs = existsSync(provider.containersDir) ? readdirSync(provider.containersDir).filter((d) => /^\d+$/.test(d)) : [];
-      for (const d of dirs) await provider.destroy(JSON.stringify({ dir: provider.dirOf(Number(d)), vmid: Number(d) })).catch(() => {});
+      if (provider instanceof LxcProvider) {
+        for (const v of provider.listVmids()) await provider.destroy(provider.refOf(v)).catch(() => {});
+      } else {
+        const dirs = existsSync(provider.containersDir) ? readdirSync(provider.containersDir).filter((d) => /^\d+$/.test(d)) : [];
+        for (const d of dirs) await provider.destroy(JSON.stringify({ dir: provider.dirOf(Number(d)), vmid: Number(d) })).catch(() => {});
+      }
       rmSync(dataDir, { recursive: true, force: true });
       await artifacts.close();
       setProvisioningRuntime(undefined);

@@ -31,7 +31,8 @@ function onDisk(rel: string): string {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
+  // Reads the container's files from the host through the unisolated provider's folder layout.
+  h = await startHarness({ provider: "unisolated" });
   owner = await h.user();
   other = await h.user();
   const s = await owner.caller.servers.create({ kind: "dev", name: "files", runtimeId: "node", enableCodeServer: false, memoryMb: 512 });

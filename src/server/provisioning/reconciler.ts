@@ -5,6 +5,7 @@ import { recordEvent } from "./events";
 import { CREATE_QUEUE, DELETE_QUEUE, enqueue, jobState, jobsRunning } from "./jobs";
 import { failAndCleanUp, startAgent } from "./pipeline";
 import { LocalProvider } from "./providers/local";
+import { LxcProvider } from "./providers/lxc";
 import { provisioningRuntime } from "./runtime";
 import { agentClientFor } from "./agent-for";
 
@@ -51,25 +52,31 @@ export async function reconcileContainers(): Promise<ReconcileReport> {
       report.failed.push(s.id);
     }
   }
-  if (rt.provider instanceof LocalProvider) report.orphansRemoved = await removeOrphans(rt.provider);
+  if (rt.provider instanceof LocalProvider || rt.provider instanceof LxcProvider) report.orphansRemoved = await removeOrphans(rt.provider);
   if (Object.values(report).some((v) => v.length)) log.info(report, "containers reconciled");
   return report;
 }
 
-/** Local container folders whose server is gone, deleted, or no longer points at them. */
-async function removeOrphans(provider: LocalProvider): Promise<number[]> {
-  let vmids: number[];
+/** This machine's containers (unisolated folders or lxc containers) with the ref each would have. */
+function localContainers(provider: LocalProvider | LxcProvider): { vmid: number; ref: string }[] {
+  if (provider instanceof LxcProvider) return provider.listVmids().map((vmid) => ({ vmid, ref: provider.refOf(vmid) }));
   try {
-    vmids = readdirSync(provider.containersDir).filter((d) => /^\d+$/.test(d)).map(Number);
+    return readdirSync(provider.containersDir)
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)
+      .map((vmid) => ({ vmid, ref: JSON.stringify({ dir: provider.dirOf(vmid), vmid }) }));
   } catch {
     return [];
   }
+}
+
+/** Containers on this machine whose server is gone, deleted, or no longer points at them. */
+async function removeOrphans(provider: LocalProvider | LxcProvider): Promise<number[]> {
   const removed: number[] = [];
-  for (const vmid of vmids) {
+  for (const { vmid, ref } of localContainers(provider)) {
     const owner = await db.server.findUnique({ where: { vmid }, select: { providerRef: true, status: true, provider: true } });
-    const ref = JSON.stringify({ dir: provider.dirOf(vmid), vmid });
-    // A provisioning job may be creating this very folder right now: leave those to the job.
-    if (owner && owner.provider === "local" && (owner.providerRef === ref || owner.status === "provisioning")) continue;
+    // A provisioning job may be creating this very container right now: leave those to the job.
+    if (owner && owner.provider === provider.name && (owner.providerRef === ref || owner.status === "provisioning")) continue;
     await provider.destroy(ref);
     removed.push(vmid);
   }

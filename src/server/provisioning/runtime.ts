@@ -4,6 +4,8 @@ import { artifactsBaseUrl, getCatalogPublicKey } from "../artifacts/index";
 import { parseSecretKey } from "./token-codec";
 import { LocalProvider } from "./providers/local";
 import { LxcProvider } from "./providers/lxc";
+import { agentTuningFlags } from "./providers/lxc-config";
+import { defaultProviderKind } from "./providers/select";
 import { ProxmoxProvider } from "./providers/proxmox";
 import type { Provider } from "./providers/types";
 
@@ -34,6 +36,8 @@ const schema = z.object({
   ZLH_PROXMOX_TEMPLATE: z.string().optional(),
   ZLH_PROXMOX_STORAGE: z.string().optional(),
   ZLH_PROXMOX_BRIDGE: z.string().optional(),
+  /** The portal's address as containers see it: the only source their agent port accepts (proxmox). */
+  ZLH_PORTAL_ADDRESS: z.string().optional(),
 });
 
 export type ArtifactsSource = { url: string; publicKey?: string };
@@ -54,10 +58,10 @@ export function runtimeFromEnv(source: NodeJS.ProcessEnv = process.env): Provisi
   const e = schema.parse(source);
   const dataDir = path.resolve(e.ZLH_DATA_DIR);
   const portalUrl = e.ZLH_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`;
-  const kind = e.ZLH_PROVIDER ?? "unisolated";
+  const kind = e.ZLH_PROVIDER ?? defaultProviderKind();
   const provider: Provider =
     kind === "lxc"
-      ? new LxcProvider({ dataDir, publishAddress: e.ZLH_GAME_BIND, logLevel: source.AGENT_LOG_LEVEL })
+      ? new LxcProvider({ dataDir, publishAddress: e.ZLH_GAME_BIND, logLevel: source.AGENT_LOG_LEVEL, agentFlags: agentTuningFlags(source) })
       : kind === "proxmox"
       ? new ProxmoxProvider({
           url: required(e.ZLH_PROXMOX_URL, "ZLH_PROXMOX_URL"),
@@ -67,6 +71,7 @@ export function runtimeFromEnv(source: NodeJS.ProcessEnv = process.env): Provisi
           template: required(e.ZLH_PROXMOX_TEMPLATE, "ZLH_PROXMOX_TEMPLATE"),
           storage: e.ZLH_PROXMOX_STORAGE ?? "local-lvm",
           bridge: e.ZLH_PROXMOX_BRIDGE ?? "vmbr0",
+          portalAddress: required(e.ZLH_PORTAL_ADDRESS, "ZLH_PORTAL_ADDRESS"),
         })
       : new LocalProvider({ dataDir, portalUrl });
   return {

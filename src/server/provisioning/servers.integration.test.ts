@@ -26,7 +26,7 @@ const ready = (caller: Caller, serverId: string) =>
     return s.server.status === "running" && s.agent?.provisioningComplete ? s : null;
   });
 
-describe.sequential("servers router with the local provider", () => {
+describe.sequential(`servers router with the ${process.env.ZLH_PROVIDER ?? "default"} provider`, () => {
   let owner: Awaited<ReturnType<Harness["user"]>>;
   let serverId: string;
   let vmid: number;
@@ -44,8 +44,15 @@ describe.sequential("servers router with the local provider", () => {
     const s = await ready(owner.caller, serverId);
     expect(s.agent!.runtimes.map((r) => `${r.name}@${r.version}`)).toContain("node@20.20.2");
     expect(s.server.runtimeVersion).toBe("20.20.2");
-    expect(s.isolated).toBe(provisioningRuntime().provider.name === "local" && s.server.isolated);
-    expect(s.server.codeServerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(s.isolated).toBe(s.server.isolated);
+    if (provisioningRuntime().provider.name === "lxc") {
+      expect(s.isolated).toBe(true);
+      expect(s.server.agentUrl).toMatch(/^unix:\//);
+      // code-server is reached through the agent only, never from the host.
+      expect(s.server.codeServerUrl).toBeNull();
+    } else {
+      expect(s.server.codeServerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    }
     const events = await owner.caller.servers.events({ serverId });
     const done = events.filter((e) => e.type === "step" && e.status === "done").map((e) => (e.data as { step: string }).step);
     expect(done).toEqual(["container", "agent", "provision", "ssh-keys"]);
@@ -82,8 +89,7 @@ describe.sequential("servers router with the local provider", () => {
   it("adopts a running agent and restarts a dead one on reconcile", async () => {
     const first = await reconcileContainers();
     expect(first.adopted).toContain(serverId);
-    const pids = h.provider.processesOf(vmid);
-    for (const p of pids) process.kill(p, "SIGKILL");
+    await h.crash(vmid);
     await until("agent gone", async () => (await provisioningRuntime().provider.state((await db.server.findUniqueOrThrow({ where: { id: serverId } })).providerRef!)) === "stopped");
     const second = await reconcileContainers();
     expect(second.restarted).toContain(serverId);

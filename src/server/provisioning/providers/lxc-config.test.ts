@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { upstreamFor } from "./lxc-artifacts-proxy";
-import { cgroupLines, cgroupVersionOf, renderLxcConfig, type LxcConfigInput } from "./lxc-config";
+import { agentTuningFlags, cgroupLines, cgroupVersionOf, renderLxcConfig, type LxcConfigInput } from "./lxc-config";
 import { moduleClosure } from "./lxc-native-modules";
 import { chooseProvider } from "./select";
 import { debianMirror } from "../../../../scripts/artifacts/builders/template";
@@ -53,6 +53,12 @@ describe("lxc config", () => {
   it("gives the agent an allowlisted environment and no token", () => {
     const env = keys(renderLxcConfig(base)).filter((l) => l.startsWith("lxc.environment"));
     expect(env.map((l) => l.split(" = ")[1]!.split("=")[0])).toEqual(["PATH", "HOME", "LANG", "NODE_ENV", "LOG_LEVEL"]);
+  });
+
+  it("passes the operator's game tuning on as flags, nothing else of the environment", () => {
+    expect(agentTuningFlags({ ZLH_GAME_BACKOFF_MS: "1000,2000", ZLH_GAME_MAX_FAILURES: "3", DATABASE_URL: "postgres://x", ZLH_GAME_STABLE_MS: "1 --root /etc" })).toEqual([
+      "--game-backoff-ms", "1000,2000", "--game-max-failures", "3",
+    ]);
   });
 
   it("writes cgroup v2 keys on a unified hierarchy", () => {

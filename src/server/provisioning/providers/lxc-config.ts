@@ -41,6 +41,26 @@ export type LxcConfigInput = {
   logLevel: string;
 };
 
+/**
+ * The agent's game tuning knobs the operator may set on the portal (e2e uses short crash backoffs):
+ * passed on as flags by name, never the portal's environment itself.
+ */
+const TUNING: Record<string, string> = {
+  ZLH_GAME_BACKOFF_MS: "--game-backoff-ms",
+  ZLH_GAME_STABLE_MS: "--game-stable-ms",
+  ZLH_GAME_MAX_FAILURES: "--game-max-failures",
+  ZLH_GAME_STOP_TIMEOUT_MS: "--game-stop-timeout-ms",
+  ZLH_GAME_TERM_TIMEOUT_MS: "--game-term-timeout-ms",
+  ZLH_GAME_READY_TIMEOUT_MS: "--game-ready-timeout-ms",
+};
+
+export function agentTuningFlags(env: Record<string, string | undefined>): string[] {
+  return Object.entries(TUNING).flatMap(([name, flag]) => {
+    const v = env[name];
+    return v && /^[0-9,]{1,200}$/.test(v) ? [flag, v] : [];
+  });
+}
+
 /** pids.max: enough for a game's JVM or a dev shell with a build running, not a fork bomb. */
 export function pidsLimit(kind: "dev" | "game"): number {
   return kind === "game" ? 1024 : 512;
@@ -118,6 +138,9 @@ export function renderLxcConfig(c: LxcConfigInput): string {
     bind(c.runDir, IN.run, "rw", "run dir"),
     bind(c.hostDir, IN.host, "ro", "host dir"),
     `lxc.console.logfile = ${clean(c.consoleLog, "console log")}`,
+    // The agent logs to its console: bounded (one rotated copy) so a chatty container cannot fill the disk.
+    "lxc.console.size = 4194304",
+    "lxc.console.rotate = 1",
     `lxc.log.file = ${clean(c.lxcLog, "lxc log")}`,
     "lxc.log.level = WARN",
     // The agent's whole environment (lxc-start clears the rest): nothing of the portal's.

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, lstatSync, chmodSync, lchownSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, readFileSync, lstatSync, chmodSync, lchownSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
@@ -124,7 +124,24 @@ export function ensureTemplate(templatesDir: string, src: TemplateSource): Promi
   return p;
 }
 
+/** A version already unpacked here (its sha256 was checked then): no catalog round trip on create. */
+function unpacked(templatesDir: string, version: string): UnpackedTemplate | null {
+  let names: string[];
+  try {
+    names = readdirSync(templatesDir);
+  } catch {
+    return null;
+  }
+  for (const n of names.sort()) {
+    if (!n.startsWith(`${version}-`) || !existsSync(path.join(templatesDir, n, ".ready"))) continue;
+    return { version, sha256: readFileSync(path.join(templatesDir, n, ".ready"), "utf8").trim(), lowerDir: path.join(templatesDir, n, "rootfs") };
+  }
+  return null;
+}
+
 async function unpack(templatesDir: string, src: TemplateSource): Promise<UnpackedTemplate> {
+  const ready = unpacked(templatesDir, templateVersion());
+  if (ready) return ready;
   const entry = await resolveTemplate(src);
   const final = path.join(templatesDir, `${entry.version}-${entry.sha256.slice(0, 16)}`);
   const lowerDir = path.join(final, "rootfs");

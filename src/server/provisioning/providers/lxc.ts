@@ -46,6 +46,8 @@ export type LxcProviderOptions = {
   agentDir?: string;
   nodeModulesDir?: string;
   logLevel?: string;
+  /** Extra agent flags (agentTuningFlags of the portal's environment). */
+  agentFlags?: string[];
 };
 
 function writeAtomic(file: string, data: string, mode = 0o600): void {
@@ -207,6 +209,7 @@ export class LxcProvider implements Provider {
       "--artifacts-socket", `${IN.host}/artifacts.sock`,
       "--ssh-port", String(layout.ports.ssh),
       ...(opts.catalogPublicKey ? ["--catalog-public-key", opts.catalogPublicKey] : []),
+      ...(this.opts.agentFlags ?? []),
     ];
   }
 
@@ -222,7 +225,8 @@ export class LxcProvider implements Provider {
     this.prepareDirs(dir);
     rmSync(f.agentSocket, { force: true });
     this.writeToken(f.tokenFile, opts.agentToken);
-    await ensureArtifactsProxy(f.artifactsSocket, opts.artifactsUrl);
+    // An unusable store URL is the agent's to refuse (it exits saying so, which diagnostics shows).
+    if (URL.canParse(opts.artifactsUrl)) await ensureArtifactsProxy(f.artifactsSocket, opts.artifactsUrl);
     const config = renderLxcConfig({
       name,
       hostname: layout.hostname,
@@ -299,7 +303,7 @@ export class LxcProvider implements Provider {
         log.warn({ name }, "slirp4netns was gone: re-attached");
       }
     }
-    if (!artifactsProxyListening(f.artifactsSocket)) await ensureArtifactsProxy(f.artifactsSocket, layout.artifactsUrl);
+    if (!artifactsProxyListening(f.artifactsSocket) && URL.canParse(layout.artifactsUrl)) await ensureArtifactsProxy(f.artifactsSocket, layout.artifactsUrl);
   }
 
   async destroy(ref: string): Promise<void> {
