@@ -51,7 +51,7 @@ test("forgot password -> link from the email -> new password -> signed in; the o
   await page.getByLabel("New password", { exact: true }).fill("another-long-password");
   await page.getByLabel("Confirm new password").fill("another-long-password");
   await page.getByRole("button", { name: "Set new password" }).click();
-  await expect(page.getByRole("alert")).toContainText("invalid, was already used or has expired");
+  await expect(page.getByRole("form", { name: "Reset password" }).getByRole("alert")).toContainText("invalid, was already used or has expired");
 
   // The owner is told the password changed.
   expect(outboxFor(user.email).some((m) => m.subject === "Your password was changed")).toBe(true);

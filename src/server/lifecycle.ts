@@ -5,6 +5,7 @@ import { provisioningJobsService, provisioningReconcilerService } from "./provis
 import { billingGraceService } from "./billing/grace-job";
 import { stopServerAsSystem } from "./provisioning/service";
 import { deliveryService } from "./notify/services";
+import { crashWatcherService } from "./notify/crash-watcher";
 import { clusterBusService } from "./cluster";
 import { historyService } from "./history/jobs";
 import { heartbeatService } from "./cluster/heartbeat";
@@ -17,7 +18,7 @@ import { schedulesService } from "./schedules/services";
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [clusterBusService, heartbeatService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), billingGraceService(stopServerAsSystem), historyService(), backupJobsService, schedulesService()];
+export const services: Service[] = [clusterBusService, heartbeatService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), crashWatcherService(), billingGraceService(stopServerAsSystem), historyService(), backupJobsService, schedulesService()];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {

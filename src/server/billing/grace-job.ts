@@ -2,6 +2,7 @@ import type { Service } from "../lifecycle";
 import { logger } from "../log/logger";
 import { billingConfig } from "./config";
 import { reconcileSuspensions, type StopServer } from "./suspension";
+import { sendBillingNoticesSafely } from "../notify/billing-notices";
 
 /**
  * Runs the billing check (grace expiry -> suspension, payment -> lift, retried stops) once at start
@@ -15,8 +16,10 @@ export function billingGraceService(stopServer: StopServer, intervalMs = 60_000)
   const tick = () => {
     if (running) return running;
     running = reconcileSuspensions(billingConfig(), stopServer)
-      .then((r) => {
+      .then(async (r) => {
         if (r.suspended || r.stopped || r.lifted || r.stopFailures) log.info(r, "billing check changed servers");
+        // Grace reminders, suspensions and resumptions are told to the account owner (once each).
+        await sendBillingNoticesSafely(billingConfig());
       })
       .catch((err: unknown) => log.error({ err }, "billing check failed"))
       .finally(() => {

@@ -7,6 +7,7 @@ import { billingConfig, type BillingConfig } from "./config";
 import { shouldSuspend, standingOf } from "./standing";
 import { liftBillingSuspensions } from "./suspension";
 import { stripeClient } from "./stripe-client";
+import { sendBillingNoticesSafely } from "../notify/billing-notices";
 import { customerIdOf, rowFromStripe, shouldReplace, stripeSubscriptionSchema, type StripeSubscriptionState } from "./subscription-sync";
 
 /**
@@ -122,6 +123,8 @@ export async function processStripeEvent(event: Stripe.Event, config: Configured
       if ((HANDLED_EVENTS as readonly string[]).includes(event.type)) elog.info("stripe event needs no change");
       else elog.info("stripe event type not handled: acknowledged");
     } else elog.info({ outcome, subscriptionId: target?.subscriptionId }, "stripe event processed");
+    // A failed or recovered payment is told to the account owner now, not at the next billing check.
+    if (outcome === "applied") await sendBillingNoticesSafely(config);
     return outcome;
   } catch (err) {
     if (isUniqueViolation(err)) return "duplicate";
