@@ -12,6 +12,9 @@ import {
 import { backoffDelay, isRetryable } from "./backoff";
 import { AgentResponseError, AgentUnauthorizedError, AgentUnreachableError } from "./errors";
 import { agentFetch, agentWebSocket, type AgentEndpoint } from "./transport";
+
+/** Agent events are small JSON lines; a frame this long is not one. */
+const MAX_EVENT_FRAME_CHARS = 1024 * 1024;
 import { requestIdHeaders } from "../log/request-scope";
 
 /**
@@ -105,7 +108,12 @@ export class AgentClient {
   async followEvents(onEvent: (ev: AgentEvent) => void, signal: AbortSignal): Promise<void> {
     let res: Response;
     try {
-      res = await agentFetch(this.endpoint, "/events", { headers: { authorization: `Bearer ${this.token}`, accept: "text/event-stream", ...requestIdHeaders() }, signal });
+      // An endless stream, read frame by frame: bounded per frame below instead of in total.
+      res = await agentFetch(this.endpoint, "/events", {
+        headers: { authorization: `Bearer ${this.token}`, accept: "text/event-stream", ...requestIdHeaders() },
+        signal,
+        maxResponseBytes: Infinity,
+      });
     } catch (err) {
       if (signal.aborted) return;
       throw new AgentUnreachableError(this.url, err);
@@ -117,6 +125,8 @@ export class AgentClient {
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         buf += decoder.decode(chunk, { stream: true });
+        // A frame that never ends would grow without bound: the agent is misbehaving.
+        if (buf.length > MAX_EVENT_FRAME_CHARS) throw new AgentResponseError(502, "agent event frame too large");
         let idx: number;
         while ((idx = buf.indexOf("\n\n")) >= 0) {
           const frame = buf.slice(0, idx);

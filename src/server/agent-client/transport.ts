@@ -23,7 +23,7 @@ export type ParsedEndpoint =
 
 export class AgentTransportError extends Error {
   constructor(
-    readonly code: "ENDPOINT_INVALID" | "PIN_REQUIRED" | "PIN_MISMATCH" | "PLAIN_HTTP_REFUSED" | "CONNECT_TIMEOUT",
+    readonly code: "ENDPOINT_INVALID" | "PIN_REQUIRED" | "PIN_MISMATCH" | "PLAIN_HTTP_REFUSED" | "CONNECT_TIMEOUT" | "RESPONSE_TOO_LARGE",
     message: string,
   ) {
     super(message);
@@ -161,7 +161,57 @@ export type AgentFetchInit = {
   signal?: AbortSignal;
   /** Accepted for fetch compatibility: streamed bodies are always sent as they come. */
   duplex?: "half";
+  /**
+   * The most response bytes this call accepts (default DEFAULT_MAX_RESPONSE_BYTES): past it the body
+   * errors with RESPONSE_TOO_LARGE. `Infinity` only for streams the caller relays or parses piece
+   * by piece with its own bounds (downloads, backups, the event stream).
+   */
+  maxResponseBytes?: number;
 };
+
+/**
+ * Agents are not trusted with the portal's memory: a tampered agent could answer any request
+ * with gigabytes. Every agent answer the portal reads whole is far smaller than this.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+function tooLarge(limit: number): AgentTransportError {
+  return new AgentTransportError("RESPONSE_TOO_LARGE", `agent response larger than ${limit} bytes`);
+}
+
+/** The response body as a web stream that errors (and drops the connection) past `limit` bytes. */
+function boundedBody(res: http.IncomingMessage, limit: number): ReadableStream<Uint8Array> {
+  if (!Number.isFinite(limit)) return Readable.toWeb(res) as ReadableStream<Uint8Array>;
+  let seen = 0;
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      res.on("data", (chunk: Buffer) => {
+        if (done) return;
+        seen += chunk.length;
+        if (seen > limit) {
+          done = true;
+          controller.error(tooLarge(limit));
+          res.destroy();
+          return;
+        }
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+        if ((controller.desiredSize ?? 0) <= 0) res.pause();
+      });
+      res.once("end", () => {
+        if (!done) (done = true), controller.close();
+      });
+      res.once("error", (err) => {
+        if (!done) (done = true), controller.error(err);
+      });
+    },
+    pull: () => void res.resume(),
+    cancel: () => {
+      done = true;
+      res.destroy();
+    },
+  });
+}
 
 const NULL_BODY = new Set([204, 205, 304]);
 
@@ -201,7 +251,13 @@ function send(target: ParsedEndpoint, path: string, init: AgentFetchInit, header
         resolve(new Response(null, { status, statusText: res.statusMessage, headers: h }));
         return;
       }
-      resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, { status, statusText: res.statusMessage, headers: h }));
+      const limit = init.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+      if (Number(res.headers["content-length"] ?? "0") > limit) {
+        res.destroy();
+        reject(tooLarge(limit));
+        return;
+      }
+      resolve(new Response(boundedBody(res, limit), { status, statusText: res.statusMessage, headers: h }));
     });
     if (body === null) req.end();
     else if (typeof body === "string" || body instanceof Uint8Array) req.end(body);

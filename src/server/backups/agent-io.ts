@@ -62,6 +62,8 @@ export async function openAgentBackup(server: AgentRow, id: string, signal: Abor
     headers: { ...auth, "content-type": "application/json" },
     body: JSON.stringify({ id, announce: true }),
     signal,
+    // The archive streams to storage as it comes (never held whole), so no total limit.
+    maxResponseBytes: Infinity,
   });
   if (res.status !== 200 || !res.body) throw await failure(res, "backup refused");
   const body = Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>);

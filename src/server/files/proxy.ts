@@ -57,7 +57,8 @@ export async function proxyDownload(userId: string, serverId: string, path: stri
   const rel = relativePathSchema.min(1).safeParse(path);
   if (!rel.success) return jsonError(400, "Choose a file to download.");
   const t = await fileTarget(userId, serverId);
-  const r = await agentFetch(t, `/files/download?scope=${t.scope}&path=${encodeURIComponent(rel.data)}`);
+  // Relayed to the browser as it streams (never held whole), so no total limit.
+  const r = await agentFetch(t, `/files/download?scope=${t.scope}&path=${encodeURIComponent(rel.data)}`, { maxResponseBytes: Infinity });
   if (!r.ok || !r.body) return relayJson(r);
   const name = rel.data.split("/").pop() || "download";
   const headers: Record<string, string> = {
