@@ -38,6 +38,12 @@ export function isNonPublicAddress(ip: string): boolean {
     const x = ip.toLowerCase().replace(/^\[|\]$/g, "");
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(x);
     if (mapped) return isNonPublicAddress(mapped[1]!);
+    // URL parsing writes IPv4-mapped addresses in hex (::ffff:7f00:1): same check.
+    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(x);
+    if (hex) {
+      const [hi, lo] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+      return isNonPublicAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+    }
     if (x === "::" || x === "::1") return true;
     const first = parseInt(x.split(":")[0] || "0", 16);
     return (
