@@ -34,6 +34,8 @@ const schema = z.object({
   ZLH_PROXMOX_TEMPLATE: z.string().min(1).optional(),
   ZLH_PROXMOX_STORAGE: z.string().min(1).optional(),
   ZLH_PROXMOX_BRIDGE: z.string().min(1).optional(),
+  // The portal's address (IP or CIDR) as Proxmox containers see it: their agent port accepts only it.
+  ZLH_PORTAL_ADDRESS: z.string().min(1).optional(),
   ZLH_LOCAL_ISOLATION: z.enum(["bwrap", "unshare", "none"]).optional(),
   ZLH_AGENT_START_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   ZLH_PROVISION_TIMEOUT_MS: z.coerce.number().int().positive().optional(),

@@ -1,14 +1,24 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { validateRequest } from "./proxmox-schema";
 
 /**
  * A local fake of the Proxmox VE HTTP API (api2/json) for the LXC calls the proxmox provider makes,
- * following the official shapes: `{"data": ...}` envelopes, form-encoded POST bodies, API-token
+ * following the official shapes: `{"data": ...}` envelopes, form-encoded POST/PUT bodies, API-token
  * auth (`Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET`), long operations answering a UPID
  * whose status is polled at /nodes/{node}/tasks/{upid}/status (running -> stopped + exitstatus).
- * `failNext` makes the next task of a type end with an error exitstatus, like a real failed task.
+ * Every request is first validated against the official schema extract (proxmox-schema.ts): a
+ * request the real API would refuse gets its answer here too (400 + `errors`, or 501), and is
+ * recorded in `refused`. `failNext` makes the next task of a type end with an error exitstatus.
  */
-export type FakeContainer = { vmid: number; status: "running" | "stopped"; config: Record<string, string>; ip: string };
+export type FirewallRule = { pos: number; type: string; action: string; proto?: string; dport?: string; source?: string; enable?: number; comment?: string };
+export type FakeContainer = {
+  vmid: number;
+  status: "running" | "stopped";
+  config: Record<string, string>;
+  ip: string;
+  firewall: { options: Record<string, string>; rules: FirewallRule[] };
+};
 export type FakeTask = { upid: string; type: string; vmid: number; pollsLeft: number; exitstatus: string; apply: () => void };
 
 export type FakeProxmox = {
@@ -19,6 +29,10 @@ export type FakeProxmox = {
   containers: Map<number, FakeContainer>;
   tasks: Map<string, FakeTask>;
   requests: { method: string; path: string; body: Record<string, string>; auth: string | undefined }[];
+  /** Requests the schema refused, with the errors the fake answered. */
+  refused: { method: string; path: string; body: Record<string, string>; errors: Record<string, string> | string }[];
+  /** Datacenter-wide firewall switch (GET /cluster/firewall/options `enable`). */
+  clusterFirewall: boolean;
   /** The next task of this type (vzcreate, vzstart, vzshutdown, vzstop, vzdestroy) fails with this message. */
   failNext: Map<string, string>;
   /** Interfaces answer without an address this many times after a start (DHCP is slow). */
@@ -40,6 +54,8 @@ export async function startFakeProxmox(opts: { node?: string; tokenId?: string; 
     containers: new Map(),
     tasks: new Map(),
     requests: [],
+    refused: [],
+    clusterFirewall: true,
     failNext: new Map(),
     ipDelayPolls: 1,
     close: async () => {
@@ -62,14 +78,21 @@ export async function startFakeProxmox(opts: { node?: string; tokenId?: string; 
     const url = new URL(req.url ?? "/", "http://x");
     const form = Object.fromEntries(new URLSearchParams(req.method === "GET" || req.method === "DELETE" ? url.search : Buffer.concat(chunks).toString()));
     fake.requests.push({ method: req.method!, path: url.pathname, body: form, auth: req.headers.authorization });
-    const send = (status: number, data: unknown, message?: string) => {
+    const send = (status: number, data: unknown, message?: string, errors?: Record<string, string>) => {
       res.statusMessage = message ?? (status === 200 ? "OK" : "error");
       res.writeHead(status, { "content-type": "application/json;charset=UTF-8" });
-      res.end(JSON.stringify(status === 200 ? { data } : { data: null, ...(message ? { message } : {}) }));
+      res.end(JSON.stringify(status === 200 ? { data } : { data: null, ...(message ? { message } : {}), ...(errors ? { errors } : {}) }));
     };
     if (req.headers.authorization !== `PVEAPIToken=${tokenId}=${tokenSecret}`) return send(401, null, "authentication failure");
     const p = url.pathname.replace(/^\/api2\/json/, "");
+    const checked = validateRequest(req.method!, p, form);
+    if (!checked.ok) {
+      fake.refused.push({ method: req.method!, path: p, body: form, errors: checked.status === 400 ? checked.errors : checked.message });
+      return checked.status === 400 ? send(400, null, "Parameter verification failed.", checked.errors) : send(501, null, checked.message);
+    }
     let m: RegExpExecArray | null;
+
+    if (req.method === "GET" && p === "/cluster/firewall/options") return send(200, { enable: fake.clusterFirewall ? 1 : 0 });
 
     if (req.method === "GET" && p === "/cluster/nextid") {
       if (form.vmid) {
@@ -90,15 +113,38 @@ export async function startFakeProxmox(opts: { node?: string; tokenId?: string; 
     }
     if ((m = /^\/nodes\/([^/]+)\/lxc$/.exec(p)) && req.method === "POST") {
       const vmid = Number(form.vmid);
-      for (const k of ["vmid", "ostemplate"]) if (!form[k]) return send(400, null, `Parameter verification failed. ${k}: property is missing and it is not optional`);
       if (fake.containers.has(vmid)) return send(500, null, `CT ${vmid} already exists on node '${node}'`);
-      return send(200, newTask("vzcreate", vmid, () => fake.containers.set(vmid, { vmid, status: "stopped", config: form, ip: `10.20.0.${vmid % 250}` })));
+      const config = { ...form };
+      delete config.vmid;
+      return send(200, newTask("vzcreate", vmid, () => fake.containers.set(vmid, { vmid, status: "stopped", config, ip: `10.20.0.${vmid % 250}`, firewall: { options: {}, rules: [] } })));
     }
     if ((m = /^\/nodes\/([^/]+)\/lxc\/(\d+)(\/.*)?$/.exec(p))) {
       const vmid = Number(m[2]);
       const rest = m[3] ?? "";
       const ct = fake.containers.get(vmid);
       if (!ct) return send(500, null, `Configuration file 'nodes/${node}/lxc/${vmid}.conf' does not exist`);
+      if (req.method === "GET" && rest === "/firewall/options") return send(200, ct.firewall.options);
+      if (req.method === "PUT" && rest === "/firewall/options") {
+        Object.assign(ct.firewall.options, form);
+        return send(200, null);
+      }
+      if (req.method === "GET" && rest === "/firewall/rules") return send(200, ct.firewall.rules);
+      if (req.method === "POST" && rest === "/firewall/rules") {
+        const { node: _n, vmid: _v, pos, ...rule } = form;
+        const at = pos === undefined ? 0 : Math.min(Number(pos), ct.firewall.rules.length);
+        // New rules go first unless a position is given, as in PVE; positions are renumbered.
+        ct.firewall.rules.splice(at, 0, { ...rule, pos: at, ...(rule.enable !== undefined ? { enable: Number(rule.enable) } : {}) } as FirewallRule);
+        ct.firewall.rules.forEach((r, i) => (r.pos = i));
+        return send(200, null);
+      }
+      const rulePos = /^\/firewall\/rules\/(\d+)$/.exec(rest);
+      if (req.method === "DELETE" && rulePos) {
+        const at = Number(rulePos[1]);
+        if (at >= ct.firewall.rules.length) return send(400, null, `no rule at position ${at}`);
+        ct.firewall.rules.splice(at, 1);
+        ct.firewall.rules.forEach((r, i) => (r.pos = i));
+        return send(200, null);
+      }
       if (req.method === "GET" && rest === "/status/current") return send(200, { status: ct.status, vmid, name: ct.config.hostname, maxmem: Number(ct.config.memory) * 1024 * 1024 });
       if (req.method === "GET" && rest === "/interfaces") {
         const polls = ipPolls.get(vmid) ?? 0;

@@ -201,7 +201,8 @@ export async function runCreate(serverId: string, ctx: JobContext): Promise<{ ou
     return { outcome: "ready" };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    const permanent = err instanceof PermanentError || ctx.finalAttempt;
+    // A provider's own "retrying cannot help" (e.g. Proxmox refusing a parameter) counts too.
+    const permanent = err instanceof PermanentError || (err as { permanent?: unknown }).permanent === true || ctx.finalAttempt;
     if (!permanent) {
       await recordEvent(serverId, "job", "retrying", `Attempt ${ctx.attempt + 1} failed, retrying: ${(err as Error).message}`).catch(() => {});
       throw err;

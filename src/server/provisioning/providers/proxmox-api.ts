@@ -7,8 +7,11 @@ import { z } from "zod";
  * exitstatus ("OK" or an error text).
  */
 export class ProxmoxError extends Error {
-  constructor(message: string, readonly status?: number) {
+  /** The API refused the request itself (400: parameter verification): retrying cannot help. */
+  readonly permanent: boolean;
+  constructor(message: string, readonly status?: number, permanent = false) {
     super(message);
+    this.permanent = permanent;
   }
 }
 
@@ -85,14 +88,20 @@ export class ProxmoxApi {
     if (!res.ok) {
       // PVE puts the reason in the status line and sometimes in {"message"} or {"errors"}.
       let detail = res.statusText;
+      let errors: Record<string, string> | undefined;
       try {
         const j = JSON.parse(text) as { message?: string; errors?: Record<string, string> };
-        if (j.message) detail = j.message;
-        if (j.errors) detail += ` ${JSON.stringify(j.errors)}`;
+        if (j.message) detail = j.message.trim();
+        if (j.errors && typeof j.errors === "object") errors = j.errors;
       } catch {
         // not JSON
       }
-      throw new ProxmoxError(`Proxmox API ${method} ${path} failed: ${res.status} ${detail}`.trim(), res.status);
+      if (res.status === 400 && errors) {
+        // Parameter verification: name each refused parameter, the way an operator can fix it.
+        const list = Object.entries(errors).slice(0, 10).map(([k, v]) => `${k}: ${String(v).slice(0, 200)}`).join("; ");
+        throw new ProxmoxError(`Proxmox refused ${method} ${path} (parameter verification failed): ${list}`, 400, true);
+      }
+      throw new ProxmoxError(`Proxmox API ${method} ${path} failed: ${res.status} ${detail}`.trim(), res.status, res.status === 501);
     }
     let raw: unknown;
     try {

@@ -1,16 +1,20 @@
 import { z } from "zod";
 import { ProxmoxApi, ProxmoxError, lxcInterfaceSchema, lxcStatusSchema } from "./proxmox-api";
+import { FIREWALL_OPTIONS, desiredRules, optionsEnforced, planFirewall } from "./proxmox-firewall";
 import type { ContainerSpec, ContainerState, CreatedContainer, Provider, StartOptions } from "./types";
 
 /**
  * LXC containers on a Proxmox VE node. The template (ZLH_PROXMOX_TEMPLATE) boots the agent itself
  * (see README: "Proxmox template contract"); this provider creates, starts, stops and destroys the
  * container and finds its address. The agent's token is put in the container's description, from
- * where the template's hookscript installs it before the agent starts.
+ * where the template's hookscript installs it before the agent starts. The agent serves HTTPS with a
+ * key pair it makes inside the container (the portal pins it, see agent-client/enroll.ts), and every
+ * container has the Proxmox firewall on: inbound DROP, the agent port open to the portal's address
+ * only, the game and SSH ports to anyone (proxmox-firewall.ts). code-server has no port.
  */
 export const AGENT_PORT = 7070;
-export const CODE_SERVER_PORT = 6000;
 export const GAME_PORT = 25565;
+export const SSH_PORT = 22;
 export const TOKEN_PREFIX = "zlh-agent-token=";
 
 export type ProxmoxProviderOptions = {
@@ -22,10 +26,23 @@ export type ProxmoxProviderOptions = {
   template: string;
   storage: string;
   bridge: string;
+  /** The address (or CIDR) the portal reaches agents from: the only source their port accepts. */
+  portalAddress: string;
   taskTimeoutMs?: number;
   ipTimeoutMs?: number;
   pollMs?: number;
 };
+
+const firewallRuleSchema = z.object({
+  pos: z.coerce.number().int(),
+  type: z.string().optional(),
+  action: z.string().optional(),
+  proto: z.string().optional(),
+  dport: z.string().optional(),
+  source: z.string().optional(),
+  enable: z.coerce.number().optional(),
+  comment: z.string().optional(),
+});
 
 const refSchema = z.object({ node: z.string(), vmid: z.number().int(), ip: z.string().nullable().default(null) });
 type Ref = z.infer<typeof refSchema>;
@@ -51,10 +68,10 @@ export class ProxmoxProvider implements Provider {
   private describe(ref: Ref): CreatedContainer {
     const host = ref.ip;
     return {
-      agentUrl: host ? `http://${host}:${AGENT_PORT}` : "",
-      codeServerUrl: host ? `http://${host}:${CODE_SERVER_PORT}` : null,
+      agentUrl: host ? `https://${host.includes(":") ? `[${host}]` : host}:${AGENT_PORT}` : "",
+      codeServerUrl: null,
       sshHost: host,
-      sshPort: host ? 22 : null,
+      sshPort: host ? SSH_PORT : null,
       gamePort: GAME_PORT,
       isolated: true,
       providerRef: JSON.stringify(ref),
@@ -85,9 +102,31 @@ export class ProxmoxProvider implements Provider {
     }
   }
 
+  /**
+   * The container's firewall as policy says, whatever state a crash or an operator left it in:
+   * options (on, inbound DROP) and our rules (see proxmox-firewall.ts). Idempotent.
+   */
+  async ensureFirewall(vmid: number): Promise<void> {
+    const cluster = await this.api.call("GET", "/cluster/firewall/options", z.record(z.string(), z.unknown()));
+    if (String(cluster.enable ?? "0") !== "1") {
+      throw new ProxmoxError("the Proxmox datacenter firewall is off, so container firewalls would not apply: enable it (Datacenter > Firewall > Options > Firewall: Yes)", undefined, true);
+    }
+    const options = await this.api.call("GET", this.lxc(vmid, "/firewall/options"), z.record(z.string(), z.unknown()));
+    if (!optionsEnforced(options)) await this.api.call("PUT", this.lxc(vmid, "/firewall/options"), z.null(), { ...FIREWALL_OPTIONS });
+    const rules = await this.api.call("GET", this.lxc(vmid, "/firewall/rules"), z.array(firewallRuleSchema));
+    const plan = planFirewall(rules, desiredRules({ agentPort: AGENT_PORT, gamePort: GAME_PORT, sshPort: SSH_PORT, portalAddress: this.o.portalAddress }));
+    for (const pos of plan.remove) await this.api.call("DELETE", this.lxc(vmid, `/firewall/rules/${pos}`), z.null());
+    // Appended after an operator's own rules: ours only ever open ports, theirs may close some.
+    let end = rules.length - plan.remove.length;
+    for (const rule of plan.add) await this.api.call("POST", this.lxc(vmid, "/firewall/rules"), z.null(), { ...rule, pos: end++ });
+  }
+
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
     const ref: Ref = { node: this.o.node, vmid: spec.vmid, ip: null };
-    if ((await this.current(spec.vmid)) !== "missing") return this.describe(ref);
+    if ((await this.current(spec.vmid)) !== "missing") {
+      await this.ensureFirewall(spec.vmid);
+      return this.describe(ref);
+    }
     const upid = await this.api.call("POST", `/nodes/${encodeURIComponent(this.o.node)}/lxc`, z.string(), {
       vmid: spec.vmid,
       ostemplate: this.o.template,
@@ -97,7 +136,7 @@ export class ProxmoxProvider implements Provider {
       cores: 2,
       storage: this.o.storage,
       rootfs: `${this.o.storage}:8`,
-      net0: `name=eth0,bridge=${this.o.bridge},ip=dhcp`,
+      net0: `name=eth0,bridge=${this.o.bridge},ip=dhcp,firewall=1`,
       unprivileged: true,
       features: "nesting=1",
       onboot: true,
@@ -105,6 +144,7 @@ export class ProxmoxProvider implements Provider {
       description: `${TOKEN_PREFIX}${spec.agentToken}\nserver=${spec.serverId} kind=${spec.kind}\nartifacts=${spec.artifactsUrl}${spec.catalogPublicKey ? `\ncatalog-public-key=${spec.catalogPublicKey}` : ""}`,
     });
     await this.api.waitTask(this.o.node, upid, this.taskTimeout, this.o.pollMs);
+    await this.ensureFirewall(spec.vmid);
     return this.describe(ref);
   }
 
@@ -112,6 +152,8 @@ export class ProxmoxProvider implements Provider {
     const ref = this.parseRef(providerRef);
     const state = await this.current(ref.vmid);
     if (state === "missing") throw new ProxmoxError(`container ${ref.vmid} does not exist on ${ref.node}`);
+    // Never run a container without its firewall, whatever happened to it since create.
+    await this.ensureFirewall(ref.vmid);
     if (state === "stopped") {
       const upid = await this.api.call("POST", this.lxc(ref.vmid, "/status/start"), z.string());
       await this.api.waitTask(ref.node, upid, this.taskTimeout, this.o.pollMs);
