@@ -73,7 +73,12 @@ async function createToReady(p: Provider, kind: "dev" | "game") {
   await waitHealthy(client);
   const ms = Date.now() - s;
   refs.push({ p, ref: c.providerRef });
-  return { ms, client, ref: c.providerRef, gamePort: started.gamePort };
+  return { ms, client, ref: c.providerRef, gamePort: started.gamePort, p };
+}
+
+async function destroy(c: { p: Provider; ref: string }): Promise<void> {
+  await c.p.destroy(c.ref);
+  refs.splice(refs.findIndex((r) => r.ref === c.ref && r.p === c.p), 1);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -88,7 +93,8 @@ async function ptyThroughput(client: InstanceType<typeof AgentClient>): Promise<
       let tail = "";
       listener = (d) => {
         onBytes?.(d.length);
-        tail = (tail + d.subarray(Math.max(0, d.length - 64)).toString("latin1")).slice(-128);
+        // The end of each chunk, long enough for the marker plus the prompt drawn after it.
+        tail = (tail + d.subarray(Math.max(0, d.length - 512)).toString("latin1")).slice(-1024);
         if (tail.includes(mark)) resolve();
       };
     });
@@ -133,16 +139,22 @@ async function botJoin(p: Provider): Promise<number> {
   const bot = await joinBot(c.gamePort, `bench${p.name === "lxc" ? "L" : "U"}`);
   const ms = Date.now() - s;
   await quitBot(bot);
+  await destroy(c);
   return ms;
 }
 
 try {
   // Warm-up: unpacks the template (lxc) and loads caches, untimed.
-  for (const name of ["lxc", "unisolated"] as const) await createToReady(providers[name], "dev");
+  for (const name of ["lxc", "unisolated"] as const) await destroy(await createToReady(providers[name], "dev"));
   log("warm-up done");
   const times: Record<"lxc" | "unisolated", number[]> = { lxc: [], unisolated: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    for (const name of ["unisolated", "lxc"] as const) times[name].push((await createToReady(providers[name], "dev")).ms);
+    for (const name of ["unisolated", "lxc"] as const) {
+      const c = await createToReady(providers[name], "dev");
+      times[name].push(c.ms);
+      // One container at a time: the machine's load stays the same for every measurement.
+      await destroy(c);
+    }
     log(`round ${r + 1}: unisolated ${times.unisolated.at(-1)} ms, lxc ${times.lxc.at(-1)} ms`);
   }
   const ready = { lxc: median(times.lxc), unisolated: median(times.unisolated) };
@@ -152,6 +164,7 @@ try {
     const c = await createToReady(providers[name], "dev");
     await provisionDev(c.client);
     pty[name] = await ptyThroughput(c.client);
+    await destroy(c);
     log(`PTY ${name}: ${pty[name]!.toFixed(1)} MB/s`);
   }
 

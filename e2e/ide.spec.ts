@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { createSignedInUser, signUp } from "./support/auth";
+import { writeContainerFile } from "./support/containers";
 
 /**
  * The hosted IDE end to end, in Chromium against the real portal, the local provider, a real agent
@@ -61,10 +61,8 @@ test("Open IDE opens VS Code at dev-<vmid>.localhost with the workspace in its e
     .toBe("running");
   server = server!;
 
-  // A file in the container's workspace (the local provider keeps it under the container folder).
-  const workspace = path.join(dataDir, "containers", String(server.vmid), "root", "home", "dev", "workspace");
-  mkdirSync(workspace, { recursive: true });
-  writeFileSync(path.join(workspace, "hello-from-zerolaghub.md"), "# Hosted IDE e2e\n");
+  // A file in the container's workspace, put there from the host side.
+  writeContainerFile(dataDir, server.vmid, "/home/dev/workspace/hello-from-zerolaghub.md", "# Hosted IDE e2e\n");
 
   const tokenUrls: string[] = [];
   page.context().on("request", (r) => {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { createSignedInUser } from "./support/auth";
+import { gameHostPid, readContainerFile } from "./support/containers";
 import { saveScreenshot } from "./support/screenshots";
 
 /**
@@ -56,22 +56,6 @@ async function dropFile(page: Page, name: string, size: number) {
   await page.getByTestId("file-browser").dispatchEvent("drop", { dataTransfer: dt });
 }
 
-/** Host pid of the game launcher running under a container root (scans /proc). */
-function gamePid(containerRoot: string): number {
-  const launcher = path.join(containerRoot, "opt/zlh/game/server/launcher.mjs");
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-      // The supervisor's wrapper names the launcher in its arguments too: take the game itself.
-      if (argv.includes(launcher) && !argv.some((a) => a.endsWith("wrapper.mjs"))) return Number(entry);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  throw new Error(`no game process running from ${launcher}`);
-}
-
 function expectedSha(size: number): string {
   const bytes = Buffer.alloc(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 12)) & 0xff;
@@ -121,9 +105,9 @@ test.describe.serial("game server", () => {
     // The kernel's way, not the Kill button (a requested kill is not a crash): SIGKILL the game
     // process the agent supervises, as the OOM killer would.
     // The pid files hold pids of the container's own pid namespace, so find the host pid by the
-    // game's command line, which names this container's folder.
+    // game's command line (and, in a real container, its cgroup).
     const vmid = await vmidOf(page);
-    process.kill(gamePid(path.join(dataDir, "containers", String(vmid), "root")), "SIGKILL");
+    process.kill(gameHostPid(dataDir, vmid), "SIGKILL");
     const crash = page.getByTestId("crash").first();
     await expect(crash.getByTestId("crash-classification")).toHaveText("Unexpected exit", { timeout: 60_000 });
     await expect(crash).toContainText("signal SIGKILL");
@@ -141,9 +125,9 @@ test.describe.serial("game server", () => {
     await dropFile(page, "e2e-upload.bin", 300_000);
     await expect(page.getByTestId("upload").filter({ hasText: "e2e-upload.bin" })).toContainText("Uploaded");
     await expect(page.getByTestId("file-row").filter({ hasText: "e2e-upload.bin" })).toBeVisible();
-    const onDisk = path.join(dataDir, "containers", String(vmid), "root/opt/zlh/game/server/e2e-upload.bin");
-    expect(existsSync(onDisk)).toBe(true);
-    expect(createHash("sha256").update(readFileSync(onDisk)).digest("hex")).toBe(expectedSha(300_000));
+    const onDisk = readContainerFile(dataDir, vmid, "/opt/zlh/game/server/e2e-upload.bin");
+    expect(onDisk).not.toBeNull();
+    expect(createHash("sha256").update(onDisk!).digest("hex")).toBe(expectedSha(300_000));
     await saveScreenshot(page, "files");
   });
 
@@ -171,9 +155,9 @@ test.describe.serial("game server", () => {
     expect(aborted).toBe(1);
     expect(stateChecks.length).toBeGreaterThan(0);
     expect(resumedFrom).toBe(4 * 1024 * 1024);
-    const onDisk = path.join(dataDir, "containers", String(vmid), "root/opt/zlh/game/server/big-resumable.bin");
-    expect(statSync(onDisk).size).toBe(size);
-    expect(createHash("sha256").update(readFileSync(onDisk)).digest("hex")).toBe(expectedSha(size));
+    const onDisk = readContainerFile(dataDir, vmid, "/opt/zlh/game/server/big-resumable.bin");
+    expect(onDisk?.length).toBe(size);
+    expect(createHash("sha256").update(onDisk!).digest("hex")).toBe(expectedSha(size));
     await page.unroute(/\/files\/uploads\//);
   });
 });
