@@ -1,37 +1,47 @@
 import type { ReactNode } from "react";
+import { DEFAULT_BACKOFF } from "../../../agent/src/game/backoff";
+import { ConsolePreview } from "~/components/marketing/console-preview";
+import { PublishedGames } from "~/components/marketing/published-games";
 import { Badge, ButtonLink, Card } from "~/components/ui";
+import { backoffWords } from "~/lib/crash-preview";
 import { plans } from "~/server/billing/plans";
 import { cx } from "~/lib/cx";
 
+// The games and runtimes listed come from the catalog as it is now, not from the build.
+export const dynamic = "force-dynamic";
+
+const backoff = backoffWords(DEFAULT_BACKOFF);
+
+// Only what the product does today; each line is backed by code (see the README sections).
 const features: { title: string; body: string; icon: ReactNode }[] = [
   {
     title: "Crash recovery, automatically",
-    body: "When your server crashes, it is back within seconds: we restart it with backoff, keep a record of every crash with the last log lines, and stop retrying a crash loop before it burns your evening.",
+    body: `When the game exits unexpectedly, the supervisor records the exit, a likely cause (out of memory, a mod or plugin error, a missing dependency) and the last log lines, then restarts it after ${backoff}. After ${DEFAULT_BACKOFF.maxFailures} crashes in a row it stops and tells you instead of looping.`,
     icon: <path d="M4 12a8 8 0 1 1 2.3 5.7M4 12V7m0 5h5" />,
   },
   {
     title: "VS Code in your browser",
-    body: "Every dev container can run a full VS Code at its own address, dev-<id>.yourdomain. Open it from any laptop or tablet; your workspace, terminal and extensions are where you left them.",
+    body: "Dev containers can run code-server (VS Code) at their own address, dev-<id>.<your domain>, opened from the portal with a one-time link. It runs inside your container, next to your files and terminal.",
     icon: <path d="M8 9l-4 3 4 3m8-6l4 3-4 3M14 5l-4 14" />,
   },
   {
     title: "Live console",
-    body: "Watch the server log as it happens and type commands straight into the game console or a dev shell, with scrollback, from the dashboard.",
+    body: "The game's own console for game servers, a shell for dev containers: output as it happens, type commands, and it reconnects by itself.",
     icon: <path d="M4 6h16v12H4zM7 10l3 2-3 2m5 0h4" />,
   },
   {
     title: "File manager",
-    body: "Browse, edit and upload configs, worlds, mods and plugins without SFTP. Need SFTP anyway? Pro plans include SSH access.",
+    body: "Browse, edit, rename, delete and download files; drag files in to upload. Large uploads go in pieces and carry on where they stopped if your connection drops.",
     icon: <path d="M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z" />,
   },
   {
-    title: "Ready in a minute",
-    body: "Pick Minecraft or a dev runtime, choose memory, and press Create. Runtimes come from a signed catalog, so every install is exactly what we tested.",
-    icon: <path d="M13 3L5 14h6l-1 7 8-11h-6z" />,
+    title: "SSH into dev containers",
+    body: "Add your public keys once in Settings; every dev container accepts them for SSH and SFTP, and the portal prints the ssh config block to paste.",
+    icon: <path d="M4 17l6-6-6-6m8 14h8" />,
   },
   {
-    title: "Yours, isolated",
-    body: "Each server runs in its own container with its own resources. Your friends' lag is not your lag, and your files are not theirs.",
+    title: "Signed, checked installs",
+    body: "Runtimes and games come from a signed catalog; the container checks the signature and every file's sha256 before installing it.",
     icon: <path d="M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z" />,
   },
 ];
@@ -39,23 +49,23 @@ const features: { title: string; body: string; icon: ReactNode }[] = [
 const faqs: { q: string; a: string }[] = [
   {
     q: "Which games can I host?",
-    a: "Minecraft (Java edition, with mods and plugins) today. Each game server gets crash recovery, a live console and a file manager; more games follow the same model.",
+    a: "The ones listed above under \"Available now\": they come straight from this portal's published catalog. Minecraft Java clients connect to them with the address shown on the server page.",
   },
   {
     q: "What is a dev container?",
-    a: "A small Linux machine in the cloud with your language runtime installed, a terminal, and optionally VS Code in the browser at its own subdomain. Good for side projects, teaching, or coding from a Chromebook.",
+    a: "A Linux workspace with the runtime you pick (the list above), a shell in the browser, SSH with your keys, and optionally VS Code in the browser at its own address.",
   },
   {
     q: "What happens when my server crashes?",
-    a: "The supervisor notices within a second, records why (exit code and the last lines of the log), and restarts it with increasing delays. If it keeps crashing, it stops and tells you instead of looping forever.",
+    a: `The crash is recorded with its exit, a likely cause and the last log lines, and the game restarts after ${backoff}. After ${DEFAULT_BACKOFF.maxFailures} crashes in a row the restarts stop and the server page says so, so you can fix the cause and press Start.`,
   },
   {
     q: "Can I change or cancel my plan?",
-    a: "Yes, any time from Billing. Upgrades apply at once; if you cancel, your servers keep running until the end of the paid period.",
+    a: "Yes, from the billing page (payments through Stripe). Each plan's limits are listed below and enforced when you create a server.",
   },
   {
     q: "Is there a free plan?",
-    a: "Yes: one small game or dev server with crash recovery and the browser IDE, no card required.",
+    a: "Yes, no card needed. Its limits are the first column of the pricing above.",
   },
 ];
 
@@ -67,58 +77,24 @@ function Icon({ children }: { children: ReactNode }) {
   );
 }
 
-function ConsolePreview() {
-  const lines: [string, string][] = [
-    ["text-zinc-500", "[12:04:11] Server thread/INFO: Done (3.2s)! For help, type \"help\""],
-    ["text-zinc-300", "[12:31:52] Steve joined the game"],
-    ["text-red-400", "[12:47:03] Server crashed: java.lang.OutOfMemoryError"],
-    ["text-amber-300", "[12:47:03] zlh: crash recorded, restarting in 2s (attempt 1)"],
-    ["text-brand-300", "[12:47:08] zlh: server ready again in 4.9s"],
-    ["text-zinc-300", "[12:47:15] Steve joined the game"],
-  ];
-  return (
-    <div className="overflow-hidden rounded-2xl bg-zinc-900/80 ring-1 ring-white/10 shadow-2xl shadow-brand-500/5">
-      <div className="flex items-center justify-between border-b border-white/5 px-4 py-3">
-        <div className="flex items-center gap-2">
-          <span className="size-2.5 rounded-full bg-zinc-700" />
-          <span className="size-2.5 rounded-full bg-zinc-700" />
-          <span className="size-2.5 rounded-full bg-zinc-700" />
-          <span className="ml-3 text-xs text-zinc-400">survival-smp · console</span>
-        </div>
-        <Badge tone="success" dot>Running</Badge>
-      </div>
-      <pre className="overflow-x-auto px-4 py-4 font-mono text-[12px] leading-6 sm:text-[13px]">
-        {lines.map(([cls, text]) => (
-          <div key={text} className={cls}>
-            {text}
-          </div>
-        ))}
-        <div className="text-zinc-400">
-          &gt; <span className="inline-block h-4 w-2 translate-y-0.5 animate-pulse bg-brand-400" />
-        </div>
-      </pre>
-    </div>
-  );
-}
-
 export default function LandingPage() {
   return (
     <>
       <section className="mx-auto grid max-w-6xl items-center gap-12 px-4 pt-16 pb-20 sm:px-6 lg:grid-cols-2 lg:pt-24">
         <div>
-          <Badge tone="brand" className="mb-6">Minecraft servers · Cloud dev containers</Badge>
+          <Badge tone="brand" className="mb-6">Minecraft-compatible game servers · Cloud dev containers</Badge>
           <h1 className="text-4xl font-semibold tracking-tight text-white sm:text-5xl lg:text-6xl">
             Servers that <span className="text-brand-400">get back up</span> on their own.
           </h1>
           <p className="mt-6 max-w-xl text-lg text-zinc-400">
-            Host a game server for your friends or a dev container for your next project. When something crashes,
-            ZeroLagHub restarts it, tells you why, and keeps your world and your code safe.
+            Host a game server for your friends or a dev container for your next project. When the game crashes,
+            ZeroLagHub restarts it and tells you why.
           </p>
           <div className="mt-8 flex flex-col gap-3 sm:flex-row">
             <ButtonLink href="/signup" size="lg">Start free</ButtonLink>
             <ButtonLink href="/#pricing" size="lg" variant="secondary">See pricing</ButtonLink>
           </div>
-          <p className="mt-4 text-sm text-zinc-500">Free plan, no card. Upgrade when your server outgrows it.</p>
+          <p className="mt-4 text-sm text-zinc-500">Free plan, no card.</p>
         </div>
         <ConsolePreview />
       </section>
@@ -127,7 +103,7 @@ export default function LandingPage() {
         <div className="mx-auto max-w-6xl px-4 py-20 sm:px-6">
           <div className="max-w-2xl">
             <h2 className="text-3xl font-semibold tracking-tight text-white">Everything a server needs, nothing you have to babysit</h2>
-            <p className="mt-3 text-zinc-400">Game servers and dev containers share one dashboard, one console, one file manager.</p>
+            <p className="mt-3 text-zinc-400">Game servers and dev containers share one dashboard, one console, one file manager; every plan has all of this.</p>
           </div>
           <div className="mt-12 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {features.map((f) => (
@@ -143,11 +119,19 @@ export default function LandingPage() {
         </div>
       </section>
 
+      <section id="catalog" className="scroll-mt-20 border-t border-white/5">
+        <div className="mx-auto max-w-6xl px-4 py-20 sm:px-6">
+          <h2 className="text-3xl font-semibold tracking-tight text-white">Available now</h2>
+          <p className="mt-3 mb-8 text-zinc-400">What you can create on this portal today, straight from its published catalog.</p>
+          <PublishedGames />
+        </div>
+      </section>
+
       <section id="pricing" className="scroll-mt-20 border-t border-white/5">
         <div className="mx-auto max-w-6xl px-4 py-20 sm:px-6">
           <div className="mx-auto max-w-2xl text-center">
             <h2 className="text-3xl font-semibold tracking-tight text-white">Simple pricing</h2>
-            <p className="mt-3 text-zinc-400">One monthly price per plan. No per-player fees, no bandwidth surprises.</p>
+            <p className="mt-3 text-zinc-400">One monthly price per plan; every line below is a limit the portal enforces.</p>
           </div>
           <div className="mt-12 grid gap-4 md:grid-cols-3">
             {plans.map((plan) => {
@@ -160,7 +144,6 @@ export default function LandingPage() {
                 >
                   <div className="flex items-center justify-between">
                     <h3 className="text-lg font-semibold text-white">{plan.name}</h3>
-                    {featured && <Badge tone="brand">Most popular</Badge>}
                   </div>
                   <p className="mt-1 text-sm text-zinc-400">{plan.tagline}</p>
                   <p className="mt-6 flex items-baseline gap-1">
@@ -206,8 +189,8 @@ export default function LandingPage() {
 
       <section className="border-t border-white/5">
         <div className="mx-auto flex max-w-6xl flex-col items-center px-4 py-20 text-center sm:px-6">
-          <h2 className="text-3xl font-semibold tracking-tight text-white">Your server, back up before anyone notices.</h2>
-          <p className="mt-3 text-zinc-400">Create an account in seconds. Your first server is free.</p>
+          <h2 className="text-3xl font-semibold tracking-tight text-white">Your server, back up without you.</h2>
+          <p className="mt-3 text-zinc-400">Create an account; the free plan needs no card.</p>
           <ButtonLink href="/signup" size="lg" className="mt-8">Create your account</ButtonLink>
         </div>
       </section>

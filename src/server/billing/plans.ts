@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { planFeatures } from "./plan-features";
 
 /**
  * The plans ZeroLagHub sells: what each costs and what it allows. Stripe price ids come from the
@@ -28,37 +29,37 @@ export type Plan = {
   priceMonthlyUsd: number;
   stripePriceEnv: string | null;
   limits: PlanLimits;
+  /** Written from `limits` by planFeatures(): a plan claims only what the portal enforces. */
   features: string[];
 };
 
+const withFeatures = (p: Omit<Plan, "features">): Plan => ({ ...p, features: planFeatures(p.limits).map((f) => f.text) });
+
 export const plans: readonly Plan[] = [
-  {
+  withFeatures({
     id: "free",
     name: "Free",
     tagline: "Try one small server",
     priceMonthlyUsd: 0,
     stripePriceEnv: null,
     limits: { servers: 1, gameServers: 1, devServers: 1, memoryMbPerServer: 1024, codeServer: true, backupsPerServer: 3, backupBytesPerServer: 2 * 1024 ** 3, devIdleStopMinutes: 30 },
-    features: ["1 game or dev server", "1 GB memory", "Crash recovery", "Browser IDE"],
-  },
-  {
+  }),
+  withFeatures({
     id: "starter",
     name: "Starter",
     tagline: "For a friend group's world",
     priceMonthlyUsd: 8,
     stripePriceEnv: "STRIPE_PRICE_STARTER",
     limits: { servers: 4, gameServers: 2, devServers: 2, memoryMbPerServer: 4096, codeServer: true, backupsPerServer: 10, backupBytesPerServer: 20 * 1024 ** 3, devIdleStopMinutes: 120 },
-    features: ["2 game + 2 dev servers", "4 GB memory each", "Crash history and alerts", "Mods and plugins"],
-  },
-  {
+  }),
+  withFeatures({
     id: "pro",
     name: "Pro",
     tagline: "For communities and teams",
     priceMonthlyUsd: 24,
     stripePriceEnv: "STRIPE_PRICE_PRO",
     limits: { servers: 12, gameServers: 6, devServers: 6, memoryMbPerServer: 8192, codeServer: true, backupsPerServer: 30, backupBytesPerServer: 100 * 1024 ** 3, devIdleStopMinutes: 480 },
-    features: ["6 game + 6 dev servers", "8 GB memory each", "SSH and SFTP access", "Priority support"],
-  },
+  }),
 ];
 
 export function planById(id: PlanId): Plan {

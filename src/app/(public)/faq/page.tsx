@@ -1,16 +1,22 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DEFAULT_BACKOFF } from "../../../../agent/src/game/backoff";
+import { backoffWords } from "~/lib/crash-preview";
+import { plans } from "~/server/billing/plans";
 
 export const metadata: Metadata = { title: "FAQ" };
 
+const backoff = backoffWords(DEFAULT_BACKOFF);
+const free = plans.find((p) => p.id === "free")!;
+
 const faqs: { q: string; a: string }[] = [
-  { q: "What can I run?", a: "Minecraft-compatible game servers (Java edition clients connect as usual) and Linux dev containers with the runtime you pick, such as Node.js, with an optional VS Code in the browser." },
-  { q: "How long does a new server take?", a: "Usually under a minute. You watch each step live: the container starts, the runtime or game is downloaded and checked, and the server comes up." },
-  { q: "What happens when my game server crashes?", a: "It is restarted automatically, with growing pauses if it keeps failing. Every crash is kept in the server's history with the reason we detected (for example out of memory or a broken plugin) and the last log lines, so you can fix the cause." },
-  { q: "Can I reach my files?", a: "Yes. The file browser lets you open and edit text files, create folders, rename, delete and download. Drag files onto it to upload; large uploads are sent in pieces and carry on where they stopped if your connection drops." },
+  { q: "What can I run?", a: "The games and runtimes this portal has published (listed on the home page under \"Available now\"): Minecraft-compatible game servers that Java edition clients join with the address on the server page, and Linux dev containers with the runtime you pick, with an optional VS Code in the browser." },
+  { q: "How long does a new server take?", a: "You watch each step live: the container starts, the runtime or game is downloaded and its checksum verified, and the server comes up. How long depends on the machine and the size of the download." },
+  { q: "What happens when my game server crashes?", a: `It is restarted automatically after ${backoff}; after ${DEFAULT_BACKOFF.maxFailures} crashes in a row the restarts stop and the server page says so. Every crash is kept in the server's history with the likely cause we detected (for example out of memory or a broken plugin) and the last log lines, so you can fix it.` },
+  { q: "Can I reach my files?", a: "Yes. The file browser lets you open and edit text files, create folders, rename, delete and download. Drag files onto it to upload; large uploads are sent in pieces and carry on where they stopped if your connection drops. Dev containers also take SSH and SFTP with your keys." },
   { q: "Is there a console?", a: "Each server page has a live console: the game's own console for game servers, a shell for dev containers. It reconnects by itself and shows the recent output again." },
-  { q: "What does the free plan include?", a: "One small server (game or dev) with 1 GB of memory, crash recovery and the browser IDE. No card needed." },
-  { q: "Can I cancel?", a: "Any time, from the billing page. Paid features stop at the end of the period you paid for." },
+  { q: "What does the free plan include?", a: `${free.features.join(", ")}. No card needed.` },
+  { q: "Can I cancel?", a: "Any time, from the billing page (payments go through Stripe)." },
 ];
 
 export default function FaqPage() {

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Badge, ButtonLink, Card } from "~/components/ui";
+import { ButtonLink, Card } from "~/components/ui";
 import { cx } from "~/lib/cx";
 import { plans } from "~/server/billing/plans";
 
@@ -11,7 +11,8 @@ export default function PricingPage() {
     <section className="mx-auto max-w-6xl px-4 py-16 sm:px-6">
       <h1 className="text-center text-4xl font-semibold tracking-tight text-white">Pricing</h1>
       <p className="mx-auto mt-3 max-w-2xl text-center text-zinc-400">
-        Start free with one small server. Upgrade when your world or your project grows; downgrade or cancel any time from the billing page.
+        Start free with one small server. Change or cancel from the billing page. Every plan has crash recovery, the live console, the file
+        manager and SSH into dev containers; the lines below are the limits each plan enforces.
       </p>
       <div className="mt-12 grid gap-6 md:grid-cols-3">
         {plans.map((p) => {
@@ -20,7 +21,6 @@ export default function PricingPage() {
             <Card key={p.id} className={cx("flex flex-col p-6", featured && "ring-brand-400/50")}>
               <div className="flex items-center justify-between">
                 <h2 className="text-lg font-semibold text-white">{p.name}</h2>
-                {featured && <Badge tone="brand">Popular</Badge>}
               </div>
               <p className="mt-1 text-sm text-zinc-400">{p.tagline}</p>
               <p className="mt-6 text-4xl font-semibold text-white">
@@ -36,7 +36,7 @@ export default function PricingPage() {
                 ))}
                 <li className="flex gap-2 text-zinc-400">
                   <span aria-hidden="true">·</span>
-                  Up to {p.limits.servers} server{p.limits.servers === 1 ? "" : "s"}, {p.limits.memoryMbPerServer / 1024} GB memory each
+                  Up to {p.limits.servers} server{p.limits.servers === 1 ? "" : "s"} in total
                 </li>
               </ul>
               <ButtonLink href="/signup" variant={featured ? "primary" : "secondary"} className="mt-8 w-full">
