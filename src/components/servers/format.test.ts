@@ -24,6 +24,11 @@ describe("sshConfigSnippet", () => {
       "Host dev-6001\n  HostName 127.0.0.1\n  Port 40222\n  User dev\n  StrictHostKeyChecking accept-new\n",
     );
   });
+  it("points an lxc container's alias at its published port", () => {
+    expect(sshConfigSnippet({ vmid: 6004, provider: "lxc", sshHost: "127.0.0.1", sshPort: 40223 }, "localhost")).toBe(
+      "Host dev-6004\n  HostName 127.0.0.1\n  Port 40223\n  User dev\n  StrictHostKeyChecking accept-new\n",
+    );
+  });
   it("uses the dev domain for other providers", () => {
     const s = sshConfigSnippet({ vmid: 6002, provider: "proxmox", sshHost: "10.0.0.12", sshPort: 22 }, "dev.zerolaghub.com")!;
     expect(s).toContain("Host *.dev.zerolaghub.com\n  User dev");

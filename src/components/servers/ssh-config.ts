@@ -1,6 +1,6 @@
 /**
- * The ~/.ssh/config block for a dev server (pure). Local provider containers listen on a port of
- * this machine: a direct HostName/Port entry. Other providers: a wildcard `Host *.<dev domain>`
+ * The ~/.ssh/config block for a dev server (pure). Containers on this machine (lxc, unisolated
+ * stored as "local") are published on a port of this machine: a direct HostName/Port entry. Other providers: a wildcard `Host *.<dev domain>`
  * with `User dev`, and this server's name under the dev domain pointing at its SSH endpoint.
  */
 export type SshTarget = { vmid: number; provider: string; sshHost: string | null; sshPort: number | null };
@@ -8,7 +8,7 @@ export type SshTarget = { vmid: number; provider: string; sshHost: string | null
 export function sshConfigSnippet(t: SshTarget, devDomain: string): string | null {
   if (!t.sshHost || !t.sshPort) return null;
   const alias = `dev-${t.vmid}`;
-  if (t.provider === "local") {
+  if (t.provider === "local" || t.provider === "lxc") {
     return [`Host ${alias}`, `  HostName ${t.sshHost}`, `  Port ${t.sshPort}`, "  User dev", "  StrictHostKeyChecking accept-new", ""].join("\n");
   }
   return [

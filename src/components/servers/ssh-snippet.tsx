@@ -9,7 +9,7 @@ export function SshSnippet({ target, devDomain }: { target: SshTarget; devDomain
   const [copied, setCopied] = useState(false);
   const snippet = sshConfigSnippet(target, devDomain);
   if (!snippet) return <p className="text-sm text-zinc-400">SSH is not enabled for this server.</p>;
-  const host = target.provider === "local" ? `dev-${target.vmid}` : `dev-${target.vmid}.${devDomain}`;
+  const host = target.provider === "local" || target.provider === "lxc" ? `dev-${target.vmid}` : `dev-${target.vmid}.${devDomain}`;
   return (
     <div className="space-y-3">
       <p className="text-sm text-zinc-400">
