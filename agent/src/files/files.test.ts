@@ -136,9 +136,9 @@ describe("files API (real agent, real filesystem)", () => {
       expect(existsSync("/tmp/pwned")).toBe(false);
     });
 
-    it("follows symlinks that stay inside, and deletes a link without touching its target", async () => {
-      const r = await agent.fetch(`/files/read?${q("inside-link")}`);
-      expect(await r.json()).toMatchObject({ content: "fine" });
+    it("follows no symlink, not even one that stays inside, and deletes a link without touching its target", async () => {
+      expect((await agent.fetch(`/files/read?${q("inside-link")}`)).status).toBe(403);
+      expect((await agent.fetch(`/files/stat?${q("inside-link")}`)).status).toBe(200);
       expect((await post("/files/delete", { path: "secret-link" })).status).toBe(200);
       expect(await readFile(path.join(agent.root, "secret.txt"), "utf8")).toBe("top secret");
     });

@@ -1,4 +1,3 @@
-import { createReadStream } from "node:fs";
 import { mkdir, realpath, stat } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
@@ -16,8 +15,7 @@ import {
 import { HttpError } from "../http/errors";
 import { devEnvironment } from "../devenv";
 import { chunkStart } from "./content-range";
-import { deletePath, listDir, makeDir, readText, renamePath, statPath, writeFileContent, type FileBase } from "./operations";
-import { resolveInside } from "./resolve";
+import { deletePath, listDir, makeDir, openForRead, readText, renamePath, statPath, writeFileContent, type FileBase } from "./operations";
 import { UploadStore } from "./uploads";
 
 export const GAME_SERVER_DIR = "/opt/zlh/game/server";
@@ -86,18 +84,16 @@ export async function registerFiles(ctx: AgentContext): Promise<void> {
   r.get("/files/download", async ({ url, res }) => {
     const q = query(fileLocationQuerySchema, url);
     const base = await baseFor(q.scope);
-    const p = await resolveInside(base.dir, q.path, { follow: true });
-    const st = await stat(p.target).catch(() => undefined);
-    if (!st) throw new HttpError(404, "no such file");
-    if (!st.isFile()) throw new HttpError(409, "not a file");
-    const name = p.rel.split("/").pop() ?? "download";
+    const { rel, fh, size } = await openForRead(base, q.path);
+    const name = rel.split("/").pop() ?? "download";
     res.writeHead(200, {
       "content-type": "application/octet-stream",
-      "content-length": st.size,
+      "content-length": size,
       "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
       "x-content-type-options": "nosniff",
     });
-    await pipeline(createReadStream(p.target), res).catch((err: unknown) => ctx.log.debug({ err }, "download interrupted"));
+    // The descriptor opened above: the bytes sent are that file's, whatever happens to the path since.
+    await pipeline(fh.createReadStream(), res).catch((err: unknown) => ctx.log.debug({ err }, "download interrupted"));
   });
   r.post("/files/write", async ({ json, send }) => {
     const b = await json(fileWriteSchema, FILE_WRITE_JSON_LIMIT);

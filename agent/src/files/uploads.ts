@@ -8,7 +8,7 @@ import { fileScopeSchema, type FileEntry, type FileScope, type UploadCreate, typ
 import { HttpError } from "../http/errors";
 import type { Logger } from "../log";
 import { fsCall, fsHttpError } from "./fs-errors";
-import { entryFrom, moveIntoPlace, prepareFileTarget, type FileBase } from "./operations";
+import { entryFrom, moveIntoPlace, withFileTarget, type FileBase } from "./operations";
 
 /**
  * Uploads never write into the target folder until they are complete: bytes stream into a staging
@@ -83,14 +83,15 @@ export class UploadStore {
     const declared = Number(req.headers["content-length"] ?? NaN);
     if (declared > limit) throw new HttpError(413, `upload larger than ${limit} bytes`);
     // Check the destination before accepting any bytes.
-    await prepareFileTarget(base, input, opts);
+    await withFileTarget(base, input, opts, async () => {});
     const tmp = path.join(this.opts.dir, `single-${randomBytes(16).toString("hex")}.part`);
     try {
       const n = await streamInto(req, tmp, "wx", 0, limit, () => new HttpError(413, `upload larger than ${limit} bytes`));
       if (Number.isFinite(declared) && n !== declared) throw new HttpError(400, `upload ended after ${n} of ${declared} bytes`);
-      const target = await prepareFileTarget(base, input, opts);
-      await fsCall("upload", () => moveIntoPlace(base, tmp, target.target));
-      return entryFrom(target.rel, await lstat(target.abs));
+      return await withFileTarget(base, input, opts, async ({ rel, parent, name }) => {
+        await fsCall("upload", () => moveIntoPlace(base, tmp, parent, name));
+        return entryFrom(rel, await lstat(parent.at(name)));
+      });
     } catch (err) {
       await rm(tmp, { force: true });
       if ((err as NodeJS.ErrnoException).code === "ECONNRESET" || (err as Error).message === "aborted") {
@@ -104,11 +105,11 @@ export class UploadStore {
   async create(req: UploadCreate): Promise<UploadState> {
     if (req.size > this.opts.limitBytes) throw new HttpError(413, `upload larger than ${this.opts.limitBytes} bytes`);
     const base = await this.opts.baseFor(req.scope);
-    const target = await prepareFileTarget(base, req.path, { parents: true, overwrite: req.overwrite });
+    const rel = await withFileTarget(base, req.path, { parents: true, overwrite: req.overwrite }, async (t) => t.rel);
     const meta: UploadMeta = {
       uploadId: randomBytes(16).toString("hex"),
       scope: req.scope,
-      path: target.rel,
+      path: rel,
       size: req.size,
       ...(req.sha256 ? { sha256: req.sha256 } : {}),
       overwrite: req.overwrite,
@@ -194,8 +195,9 @@ export class UploadStore {
     }
     const base = await this.opts.baseFor(meta.scope);
     // Re-resolve: the folder may have changed while the bytes arrived.
-    const target = await prepareFileTarget(base, meta.path, { parents: true, overwrite: meta.overwrite });
-    await fsCall("upload", () => moveIntoPlace(base, part, target.target));
+    await withFileTarget(base, meta.path, { parents: true, overwrite: meta.overwrite }, ({ parent, name }) =>
+      fsCall("upload", () => moveIntoPlace(base, part, parent, name)),
+    );
     await rm(this.metaFile(meta.uploadId), { force: true });
     return { uploadId: meta.uploadId, scope: meta.scope, path: meta.path, size: meta.size, offset: meta.size, complete: true };
   }
