@@ -41,13 +41,20 @@ describe("lxc config", () => {
   });
 
   it("binds only the agent, its native modules (read-only), the run folder and the host-owned socket folder (read-only)", () => {
-    const mounts = keys(renderLxcConfig(base)).filter((l) => l.startsWith("lxc.mount.entry"));
+    const mounts = keys(renderLxcConfig({ ...base, cgroup: 2 })).filter((l) => l.startsWith("lxc.mount.entry"));
     expect(mounts).toEqual([
       "lxc.mount.entry = /repo/agent/dist usr/local/lib/zlh/agent none ro,bind,create=dir,nosuid,nodev 0 0",
       "lxc.mount.entry = /repo/node_modules/node-pty usr/local/lib/zlh/node_modules/node-pty none ro,bind,create=dir,nosuid,nodev 0 0",
       `lxc.mount.entry = ${base.runDir} run/zlh none bind,create=dir,nosuid,nodev 0 0`,
       `lxc.mount.entry = ${base.hostDir} run/zlh-host none ro,bind,create=dir,nosuid,nodev 0 0`,
     ]);
+  });
+
+  it("shows the container its own cgroup v1 controllers read-only (usage and limits, not writable)", () => {
+    const mounts = keys(renderLxcConfig(base)).filter((l) => l.includes("sys/fs/cgroup"));
+    expect(mounts[0]).toMatch(/^lxc.mount.entry = tmpfs sys\/fs\/cgroup tmpfs /);
+    expect(mounts).toContain(`lxc.mount.entry = /sys/fs/cgroup/memory/lxc.payload.${base.name} sys/fs/cgroup/memory none ro,bind,create=dir,optional,nosuid,nodev,noexec 0 0`);
+    expect(mounts.slice(1).every((m) => / none ro,bind,/.test(m))).toBe(true);
   });
 
   it("gives the agent an allowlisted environment and no token", () => {

@@ -91,6 +91,22 @@ export function cgroupLines(version: CgroupVersion, kind: "dev" | "game", memory
   ];
 }
 
+/**
+ * The container's own cgroup, read-only, where its agent reads CPU, memory, pids and OOM counts. On
+ * v2 LXC mounts it (cgroup namespace, cgroup:mixed); v1 hierarchies cannot be mounted from inside a
+ * user namespace, so LXC's payload cgroup of each controller is bound in, read-only: the container
+ * sees its usage and limits and cannot change them.
+ */
+export function cgroupViewLines(version: CgroupVersion, name: string): string[] {
+  if (version === 2) return [];
+  return [
+    "lxc.mount.entry = tmpfs sys/fs/cgroup tmpfs rw,nosuid,nodev,noexec,size=64k,mode=755 0 0",
+    ...["memory", "pids", "cpuacct", "cpu"].map(
+      (c) => `lxc.mount.entry = /sys/fs/cgroup/${c}/lxc.payload.${name} sys/fs/cgroup/${c} none ro,bind,create=dir,optional,nosuid,nodev,noexec 0 0`,
+    ),
+  ];
+}
+
 /** CGROUP2_SUPER_MAGIC on /sys/fs/cgroup is the unified hierarchy (v2); tmpfs holding v1 controllers (or hybrid) is v1. */
 export function cgroupVersionOf(fsMagic: number): CgroupVersion {
   return fsMagic === 0x63677270 ? 2 : 1;
@@ -137,6 +153,7 @@ export function renderLxcConfig(c: LxcConfigInput): string {
     ...c.nativeModules.map((m) => bind(m.dir, `${IN.nodeModules}/${m.name}`, "ro", "native module")),
     bind(c.runDir, IN.run, "rw", "run dir"),
     bind(c.hostDir, IN.host, "ro", "host dir"),
+    ...cgroupViewLines(c.cgroup, c.name),
     `lxc.console.logfile = ${clean(c.consoleLog, "console log")}`,
     // The agent logs to its console: bounded (one rotated copy) so a chatty container cannot fill the disk.
     "lxc.console.size = 4194304",

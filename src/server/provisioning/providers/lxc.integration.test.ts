@@ -10,7 +10,7 @@ import { startTestArtifactServer, type TestArtifactServer } from "../../../../te
 import { lxcAvailable, publishTemplate } from "../../../../test/support/lxc";
 import { tinyRuntimeDir } from "../../../../test/provisioning/harness";
 import { until } from "../../../../test/support/until";
-import { LxcProvider } from "./lxc";
+import { detectCgroupVersion, LxcProvider } from "./lxc";
 import { slirpPid } from "./lxc-slirp";
 
 const avail = lxcAvailable();
@@ -100,6 +100,11 @@ describe.skipIf(avail !== true).sequential("lxc provider on real LXC", () => {
     const seen = execFileSync("lxc-attach", [...lxc, "--", "/bin/sh", "-c", "ls / ; test -e /work && echo HOST-WORK-VISIBLE; test -e /tmp/zlh-lxc-probe && echo HOST-TMP; cat /proc/1/environ | tr '\\0' '\\n'"]).toString();
     expect(seen).not.toMatch(/HOST-WORK-VISIBLE|HOST-TMP|DATABASE_URL|ZLH_SECRET|NEXTAUTH/);
     expect(seen).toMatch(/NODE_ENV=production/);
+    // Its own cgroup is visible (the agent's stats) with the plan's limits, and read-only.
+    const limitFile = detectCgroupVersion() === 1 ? "/sys/fs/cgroup/memory/memory.limit_in_bytes" : "/sys/fs/cgroup/memory.max";
+    expect(execFileSync("lxc-attach", [...lxc, "--", "cat", limitFile]).toString().trim()).toBe(String(1024 * 1024 * 1024));
+    expect(() => execFileSync("lxc-attach", [...lxc, "--", "/bin/sh", "-c", `echo 99999999999 > ${limitFile}`], { stdio: "pipe" })).toThrow();
+    expect(execFileSync("lxc-attach", [...lxc, "--", "cat", limitFile]).toString().trim()).toBe(String(1024 * 1024 * 1024));
   }, 120_000);
 
   it("provisions a dev container with the node runtime; the console echoes; published ports reach listeners inside", async () => {
