@@ -13,6 +13,8 @@ export const agentConfigSchema = z.object({
   /** Reach the artifact server over this Unix socket (a container whose network has no route to it). */
   artifactsSocket: z.string().min(1).optional(),
   host: z.string().min(1).default("0.0.0.0"),
+  /** Serve HTTPS with the key pair kept in this folder, made here on first start (Proxmox: the portal pins it). */
+  tlsDir: z.string().min(1).transform((p) => path.resolve(p)).optional(),
   root: z.string().min(1).transform((p) => path.resolve(p)),
   /** Bearer token (printable ASCII, no spaces: what an Authorization header can carry). Short ones are accepted with a warning. */
   token: z.string().regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces"),
@@ -76,6 +78,7 @@ export function loadAgentConfig(argv = process.argv.slice(2), env = process.env)
       socket: { type: "string" },
       "artifacts-socket": { type: "string" },
       host: { type: "string" },
+      "tls-dir": { type: "string" },
       root: { type: "string" },
       token: { type: "string" },
       "token-file": { type: "string" },
@@ -102,6 +105,7 @@ export function loadAgentConfig(argv = process.argv.slice(2), env = process.env)
     socket: values.socket ?? env.ZLH_AGENT_SOCKET,
     artifactsSocket: values["artifacts-socket"] ?? env.ZLH_ARTIFACTS_SOCKET,
     host: values.host ?? env.ZLH_AGENT_HOST,
+    tlsDir: values["tls-dir"] ?? env.ZLH_AGENT_TLS_DIR,
     root: values.root ?? env.ZLH_AGENT_ROOT,
     token: values.token ?? env.ZLH_AGENT_TOKEN ?? takeTokenFile(values["token-file"]),
     artifacts: values.artifacts ?? env.ZLH_ARTIFACTS_URL,

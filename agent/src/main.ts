@@ -1,5 +1,6 @@
 import { chmodSync, rmSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import { EventEmitter } from "node:events";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { loadAgentConfig } from "./config";
@@ -7,6 +8,8 @@ import { createLogger } from "./log";
 import { Router } from "./http/router";
 import { containerPathUnder, type AgentContext, type ProvisionStep } from "./context";
 import { modules } from "./modules";
+import { TLS_BINDING_PATH, tlsBindingMac } from "./contract/tls";
+import { loadOrCreateIdentity } from "./tls/identity";
 
 /** The ZeroLagHub agent: one per container. See DESIGN.md ("The agent is one command"). */
 async function main(): Promise<void> {
@@ -39,7 +42,15 @@ async function main(): Promise<void> {
   router.get("/healthz", ({ send }) => send(200, { ok: true }), { auth: false });
   for (const mod of modules) await mod(ctx);
 
-  const server = http.createServer((req, res) => void router.handle(req, res));
+  // Proxmox: HTTPS with a key pair made in here; the portal pins it after the hand-over.
+  const identity = config.tlsDir ? await loadOrCreateIdentity(config.tlsDir) : null;
+  if (identity) {
+    log.info({ fingerprint: identity.fingerprint, created: identity.created }, "agent TLS certificate");
+    const binding = { fingerprint: identity.fingerprint, mac: tlsBindingMac(config.token, identity.fingerprint) };
+    router.get(TLS_BINDING_PATH, ({ send }) => send(200, binding), { auth: false });
+  }
+  const handler: http.RequestListener = (req, res) => void router.handle(req, res);
+  const server = identity ? https.createServer({ key: identity.keyPem, cert: identity.certPem, minVersion: "TLSv1.2" }, handler) : http.createServer(handler);
   server.on("upgrade", (req, socket, head) => router.handleUpgrade(req, socket, head));
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

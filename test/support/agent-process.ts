@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import https from "node:https";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -37,6 +38,8 @@ export async function startAgentProcess(opts: {
   extraArgs?: string[];
   env?: Record<string, string>;
   keepRoot?: boolean;
+  /** Serve HTTPS with a key pair the agent makes under <root>/tls (as on Proxmox); url is then https. */
+  tls?: boolean;
 }): Promise<AgentProcess> {
   const root = opts.root ?? (await mkdtemp(path.join(os.tmpdir(), "zlh-agent-root-")));
   const token = opts.token ?? randomBytes(24).toString("hex");
@@ -48,6 +51,7 @@ export async function startAgentProcess(opts: {
   const launch = async () => {
     const args = ["--import", "tsx", entry, "--port", String(port), "--host", "127.0.0.1", "--root", root, "--token", token, "--artifacts", opts.artifactsUrl];
     if (opts.catalogPublicKey) args.push("--catalog-public-key", opts.catalogPublicKey);
+    if (opts.tls) args.push("--tls-dir", path.join(root, "tls"));
     args.push(...(opts.extraArgs ?? []));
     child = spawn(process.execPath, args, {
       detached: true,
@@ -59,12 +63,7 @@ export async function startAgentProcess(opts: {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}: ${logs.slice(-5).join("\n")}`);
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-        if (r.ok) return;
-      } catch {
-        // not listening yet
-      }
+      if (opts.tls ? await tlsHealthy(port) : await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`agent did not become healthy: ${logs.slice(-5).join("\n")}`);
@@ -82,7 +81,7 @@ export async function startAgentProcess(opts: {
 
   await launch();
   const self: AgentProcess = {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     root,
     token,
@@ -120,4 +119,14 @@ export async function startAgentProcess(opts: {
     },
   };
   return self;
+}
+
+/** /healthz over TLS without checking the certificate (readiness only; tests pin it themselves). */
+function tlsHealthy(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    https.get({ host: "127.0.0.1", port, path: "/healthz", rejectUnauthorized: false, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    }).on("error", () => resolve(false));
+  });
 }

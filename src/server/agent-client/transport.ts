@@ -23,7 +23,7 @@ export type ParsedEndpoint =
 
 export class AgentTransportError extends Error {
   constructor(
-    readonly code: "ENDPOINT_INVALID" | "PIN_REQUIRED" | "PIN_MISMATCH" | "PLAIN_HTTP_REFUSED" | "CONNECT_TIMEOUT" | "RESPONSE_TOO_LARGE",
+    readonly code: "ENDPOINT_INVALID" | "PIN_REQUIRED" | "PIN_MISMATCH" | "PLAIN_HTTP_REFUSED" | "CONNECT_TIMEOUT" | "RESPONSE_TOO_LARGE" | "HANDOVER_FAILED",
     message: string,
   ) {
     super(message);

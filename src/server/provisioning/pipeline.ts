@@ -3,7 +3,9 @@ import type { ProvisionPayload, ProvisionProgress } from "../../../agent/src/con
 import type { AgentClient } from "../agent-client";
 import { db } from "../db/client";
 import { logger } from "../log/logger";
-import { agentClientFor } from "./agent-for";
+import { agentAccessFor, agentClientFor, encryptPin } from "./agent-for";
+import { enrollAgentCertificate } from "../agent-client/enroll";
+import { AgentTransportError, agentFetch } from "../agent-client/transport";
 import { progressRecorder, recordEvent } from "./events";
 import { provisioningRuntime } from "./runtime";
 import { decryptToken, encryptToken, generateAgentToken } from "./token-codec";
@@ -94,16 +96,48 @@ export async function startAgent(server: Server, signal: AbortSignal): Promise<S
       providerRef: started.providerRef,
     },
   });
-  await waitHealthy(updated, signal);
+  return waitHealthy(updated, signal);
+}
+
+/**
+ * An https agent's certificate, pinned through the token-bound hand-over (agent-client/enroll.ts)
+ * when there is no pin yet or the agent now presents another key (a rebuilt container makes a new
+ * one): until then the transport refuses it. "not-yet" while the agent is not listening.
+ */
+async function pinAgentCertificate(server: Server): Promise<Server | "not-yet"> {
+  const access = agentAccessFor(server);
+  if (!access || !access.endpoint.url.startsWith("https:")) return server;
+  if (access.endpoint.pin) {
+    const err = await agentFetch(access.endpoint, "/healthz", { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => (void r.body?.cancel(), null),
+      (e: unknown) => e,
+    );
+    if (!(err instanceof AgentTransportError && err.code === "PIN_MISMATCH")) return server;
+  }
+  let pin: string;
+  try {
+    pin = await enrollAgentCertificate(access.endpoint.url, access.token, 3_000);
+  } catch (err) {
+    if (err instanceof AgentTransportError && (err.code === "HANDOVER_FAILED" || err.code === "PIN_MISMATCH")) {
+      throw new PermanentError(`the agent's TLS certificate could not be verified: ${err.message}`);
+    }
+    return "not-yet";
+  }
+  const updated = await db.server.update({ where: { id: server.id }, data: { agentCertPinEnc: encryptPin(pin, server.id) } });
+  await recordEvent(server.id, "agent", "done", access.endpoint.pin ? "The agent has a new TLS key; pinned it after its hand-over" : "Pinned the agent's TLS certificate", { fingerprint: pin });
   return updated;
 }
 
-async function waitHealthy(server: Server, signal: AbortSignal): Promise<void> {
+async function waitHealthy(initial: Server, signal: AbortSignal): Promise<Server> {
   const rt = provisioningRuntime();
-  const client = agentClientFor(server)!;
+  let server = initial;
   const deadline = Date.now() + rt.agentStartTimeoutMs;
   while (Date.now() < deadline) {
-    if (await client.healthy(2_000)) return;
+    const pinned = await pinAgentCertificate(server);
+    if (pinned !== "not-yet") {
+      server = pinned;
+      if (await agentClientFor(server)!.healthy(2_000)) return server;
+    }
     // An agent process that already exited will not answer: say why now rather than at the deadline.
     if ((await rt.provider.state(server.providerRef!)) !== "running") {
       const why = await rt.provider.diagnostics(server.providerRef!);
@@ -183,6 +217,8 @@ export async function runCreate(serverId: string, ctx: JobContext): Promise<{ ou
         data: {
           providerRef: c.providerRef,
           agentTokenEnc: encryptToken(token, rt.secretKey, serverId),
+          // A new container makes a new TLS key: its pin comes from the hand-over at start.
+          agentCertPinEnc: null,
           agentUrl: c.agentUrl || null,
           codeServerUrl: s.kind === "dev" ? c.codeServerUrl : null,
           sshHost: c.sshHost,
@@ -229,7 +265,7 @@ export async function failAndCleanUp(serverId: string, reason: string): Promise<
   }
   await db.server.updateMany({
     where: { id: serverId, status: { in: ["provisioning", "starting"] } },
-    data: { status: "error", lastError: reason, agentUrl: null, agentTokenEnc: null, codeServerUrl: null, providerRef: null },
+    data: { status: "error", lastError: reason, agentUrl: null, agentTokenEnc: null, agentCertPinEnc: null, codeServerUrl: null, providerRef: null },
   });
   await recordEvent(serverId, "job", "failed", `Provisioning failed: ${reason}`);
 }
@@ -249,7 +285,7 @@ export async function runDelete(serverId: string, ctx: JobContext): Promise<{ ou
     }
     await db.server.update({
       where: { id: serverId },
-      data: { status: "deleted", agentUrl: null, agentTokenEnc: null, codeServerUrl: null, providerRef: null, sshHost: null, sshPort: null },
+      data: { status: "deleted", agentUrl: null, agentTokenEnc: null, agentCertPinEnc: null, codeServerUrl: null, providerRef: null, sshHost: null, sshPort: null },
     });
     await recordEvent(serverId, "job", "done", "Server deleted");
     return { outcome: "deleted" };
