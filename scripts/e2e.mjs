@@ -69,6 +69,8 @@ if (process.getuid?.() === 0 && [undefined, "", "lxc"].includes(process.env.ZLH_
   run(process.execPath, ["--import", "tsx", "scripts/artifacts.ts", "build", "template-debian-12", "--publish", "--data-dir", dataDir]);
 }
 
+// Production mode requires real secrets: fresh ones per run (and the log scan below looks for them).
+const runSecrets = { E2E_NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), E2E_SECRET_KEY: randomBytes(32).toString("hex") };
 const playwright = spawnSync("npx", ["playwright", "test", ...process.argv.slice(2)], {
   stdio: "inherit",
   env: {
@@ -76,9 +78,9 @@ const playwright = spawnSync("npx", ["playwright", "test", ...process.argv.slice
     CHROMIUM_PATH: chromium,
     E2E_PORT: String(port),
     E2E_DATA_DIR: dataDir,
-    // Production mode requires real secrets: fresh ones per run.
-    E2E_NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-    E2E_SECRET_KEY: randomBytes(32).toString("hex"),
+    ...runSecrets,
+    // The portal also logs to a file at info level: scanned for credentials after the run.
+    ZLH_LOG_FILE: path.join(dataDir, "logs", "portal.log"),
     NEXT_TELEMETRY_DISABLED: "1",
     // Crash restarts after 1 s instead of 30 s (the unisolated agents inherit it; lxc passes it as a flag).
     ZLH_GAME_BACKOFF_MS: process.env.ZLH_GAME_BACKOFF_MS ?? "1000,2000,4000",
@@ -86,4 +88,9 @@ const playwright = spawnSync("npx", ["playwright", "test", ...process.argv.slice
 });
 // Container agents run detached (they outlive a portal by design): stop this run's containers.
 spawnSync(process.execPath, ["--import", "tsx", "scripts/stop-containers.ts", dataDir], { stdio: "inherit" });
-process.exit(playwright.status ?? 1);
+// No log line of the whole run (portal, agents, games, code-server) may carry a credential.
+const scan = spawnSync(process.execPath, ["--import", "tsx", "scripts/scan-logs.ts", dataDir], {
+  stdio: "inherit",
+  env: { ...process.env, ZLH_SCAN_SECRETS: [...Object.values(runSecrets), "sk_test_e2e_zerolaghub"].join(",") },
+});
+process.exit((playwright.status ?? 1) || (scan.status ?? 1));

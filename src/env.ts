@@ -76,6 +76,9 @@ const schema = z.object({
   // Also write the portal's log lines to this file, at ZLH_LOG_FILE_LEVEL (default info).
   ZLH_LOG_FILE: z.string().min(1).optional(),
   ZLH_LOG_FILE_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).optional(),
+  // Also write the portal's log lines to this file, at ZLH_LOG_FILE_LEVEL (default info).
+  ZLH_LOG_FILE: z.string().min(1).optional(),
+  ZLH_LOG_FILE_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -8,6 +8,7 @@ import { registerGame } from "./game";
 import { registerSsh } from "./ssh/module";
 import { registerContainerStats } from "./container-stats/module";
 import { registerAgentMetrics } from "./metrics/module";
+import { registerLogs } from "./logs/module";
 import { registerBackup } from "./backup/module";
 
 /**
@@ -16,4 +17,4 @@ import { registerBackup } from "./backup/module";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame, registerSsh, registerBackup, registerAgentMetrics, registerContainerStats];
+export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame, registerSsh, registerBackup, registerLogs, registerAgentMetrics, registerContainerStats];

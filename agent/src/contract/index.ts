@@ -15,3 +15,4 @@ export * from "./game";
 export * from "./ssh";
 export * from "./backup";
 export * from "./container-stats";
+export * from "./logs";

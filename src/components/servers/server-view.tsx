@@ -12,6 +12,7 @@ import { ContainerFigures } from "./container-figures";
 import { CrashHistory } from "./crash-history";
 import { FileBrowser } from "./file-browser";
 import { HistoryPanel } from "./history-panel";
+import { LogViewer } from "./log-viewer";
 import { displayPhase, formatBytes, formatUptime, statusLabel, statusTone } from "./format";
 import { PowerButtons } from "./power-buttons";
 import { ProvisioningTimeline } from "./provisioning-timeline";
@@ -19,9 +20,9 @@ import { SshSnippet } from "./ssh-snippet";
 import { BackupsPanel } from "./backups-panel";
 import { SchedulesPanel } from "./schedules-panel";
 
-const TABS = ["overview", "console", "files", "backups", "schedules", "ide", "ssh"] as const;
+const TABS = ["overview", "console", "files", "logs", "backups", "schedules", "ide", "ssh"] as const;
 type Tab = (typeof TABS)[number];
-const TAB_LABELS: Record<Tab, string> = { overview: "Overview", console: "Console", files: "Files", backups: "Backups", schedules: "Schedules", ide: "IDE", ssh: "SSH" };
+const TAB_LABELS: Record<Tab, string> = { overview: "Overview", console: "Console", files: "Files", logs: "Logs", backups: "Backups", schedules: "Schedules", ide: "IDE", ssh: "SSH" };
 
 /** The server page: live state (polled) and the tabs. The tab lives in ?tab= so it survives reloads. */
 export function ServerView({ serverId, devDomain }: { serverId: string; devDomain: string }) {
@@ -180,6 +181,9 @@ export function ServerView({ serverId, devDomain }: { serverId: string; devDomai
       {tab === "backups" && <BackupsPanel serverId={serverId} kind={server.kind === "game" ? "game" : "dev"} running={running} />}
 
       {tab === "schedules" && <SchedulesPanel serverId={serverId} kind={server.kind === "game" ? "game" : "dev"} />}
+
+      {tab === "logs" &&
+        (running ? <LogViewer serverId={serverId} source={server.kind === "game" ? "game" : "code-server"} /> : <Alert tone="info">Start the server to read its logs.</Alert>)}
 
       {tab === "ssh" && (
         <Card>
