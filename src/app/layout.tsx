@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { IsolationBanner } from "~/components/isolation-banner";
 import { TRPCReactProvider } from "~/trpc/react";
 import "./globals.css";
 
@@ -33,7 +34,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en" className="dark">
       <body className="font-sans">
-        <TRPCReactProvider>{children}</TRPCReactProvider>
+        <TRPCReactProvider>
+          <IsolationBanner />
+          {children}
+        </TRPCReactProvider>
       </body>
     </html>
   );

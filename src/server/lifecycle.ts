@@ -11,6 +11,7 @@ import { historyService } from "./history/jobs";
 import { heartbeatService } from "./cluster/heartbeat";
 import { backupJobsService } from "./backups/jobs";
 import { schedulesService } from "./schedules/services";
+import { isolationNoticeService } from "./isolation/notice";
 
 /**
  * Background services of the portal process (job workers, reconcilers). Started by server.ts after
@@ -18,7 +19,7 @@ import { schedulesService } from "./schedules/services";
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [clusterBusService, heartbeatService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), crashWatcherService(), billingGraceService(stopServerAsSystem), historyService(), backupJobsService, schedulesService()];
+export const services: Service[] = [isolationNoticeService, clusterBusService, heartbeatService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), crashWatcherService(), billingGraceService(stopServerAsSystem), historyService(), backupJobsService, schedulesService()];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {

@@ -6,6 +6,8 @@ import { publicSignUp } from "~/server/account/signup";
 import { sendSignupAttemptNotice, sendVerificationEmail } from "~/server/account/verification";
 import { signOutEverywhere } from "~/server/auth/session-version";
 import { env } from "~/env";
+import { isUnisolated } from "~/server/isolation/mode";
+import { assertMayCreateAccount, keepSingleAccount } from "~/server/isolation/single-account";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
 
 const trpcCode: Record<AccountErrorCode, TRPCError["code"]> = {
@@ -34,13 +36,18 @@ export const accountRouter = createTRPCRouter({
     .input(signUpInput)
     .mutation(({ ctx, input }) =>
       mapped(
-        publicSignUp(ctx.db, input, {
-          address: ctx.ip,
-          perMinute: env.ZLH_SIGNUP_PER_MINUTE,
-          // The new account gets its verification link; the owner of a taken address is told by email.
-          onCreated: (user) => sendVerificationEmail(user.id),
-          onEmailTaken: (email) => sendSignupAttemptNotice(email),
-        }),
+        assertMayCreateAccount(ctx.db, isUnisolated()).then(() =>
+          publicSignUp(ctx.db, input, {
+            address: ctx.ip,
+            perMinute: env.ZLH_SIGNUP_PER_MINUTE,
+            // The new account gets its verification link (unless unisolated mode takes it back); the owner of a taken address is told by email.
+            onCreated: async (user) => {
+              await keepSingleAccount(ctx.db, user.id, isUnisolated());
+              await sendVerificationEmail(user.id);
+            },
+            onEmailTaken: (email) => sendSignupAttemptNotice(email),
+          }),
+        ),
       ),
     ),
 
