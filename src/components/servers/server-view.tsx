@@ -7,6 +7,8 @@ import { Alert, Badge, Card, CardBody, CardHeader, CardTitle, Spinner } from "~/
 import { cx } from "~/lib/cx";
 import { useTRPC } from "~/trpc/react";
 import { ConnectCard } from "./connect-card";
+import { ModsPanel } from "./mods-panel";
+import { RuntimesPanel } from "./runtimes-panel";
 import { ConsoleTerminal } from "./console-terminal";
 import { ContainerFigures } from "./container-figures";
 import { CrashHistory } from "./crash-history";
@@ -120,6 +122,7 @@ export function ServerView({ serverId, devDomain }: { serverId: string; devDomai
           </Card>
           <div className="space-y-6 lg:col-span-2">
             {server.kind === "game" && server.status !== "provisioning" && <ConnectCard serverId={serverId} running={running} />}
+            {running && live.provisioningComplete && (server.kind === "game" ? <ModsPanel serverId={serverId} /> : <RuntimesPanel serverId={serverId} />)}
             {server.status !== "provisioning" && (
               <Card>
                 <CardHeader>

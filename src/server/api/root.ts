@@ -4,6 +4,7 @@ import { schedulesRouter } from "./routers/schedules";
 import { adminRouter } from "./routers/admin";
 import { artifactsRouter } from "./routers/artifacts";
 import { gameRouter } from "./routers/game";
+import { addonsRouter } from "./routers/addons";
 import { accountRouter } from "./routers/account";
 import { billingRouter } from "./routers/billing";
 import { ideRouter } from "./routers/ide";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   artifacts: artifactsRouter,
   game: gameRouter,
+  addons: addonsRouter,
   account: accountRouter,
   billing: billingRouter,
   ide: ideRouter,
