@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 /**
  * Thin wrappers over LXC's own tools, always with an explicit lxcpath (-P) and a minimal
@@ -57,4 +58,24 @@ export async function lxcStop(lxcpath: string, name: string, timeoutS: number): 
 export async function lxcDestroy(lxcpath: string, name: string): Promise<void> {
   // -f: a container still running is stopped (killed) first.
   await must("lxc-destroy", ["-P", lxcpath, "-n", name, "-f"], 120_000);
+}
+
+/** Pure: whether `dir` is a mount point in a /proc/self/mountinfo text (field 5; our paths have no spaces). */
+export function isMountPoint(mountinfo: string, dir: string): boolean {
+  return mountinfo.split("\n").some((l) => l.split(" ")[4] === dir);
+}
+
+/**
+ * Makes `dir` its own mount with nosymfollow: the container owns what is inside it (its agent
+ * creates the socket there), so it could swap the socket for a symlink to any socket of the host;
+ * on a nosymfollow mount the portal's connect() refuses to follow one (ELOOP). Idempotent.
+ */
+export async function ensureNoSymfollowMount(dir: string): Promise<void> {
+  if (isMountPoint(readFileSync("/proc/self/mountinfo", "utf8"), dir)) return;
+  await must("mount", ["--bind", dir, dir]);
+  await must("mount", ["-o", "remount,bind,nosymfollow,nosuid,nodev,noexec", dir]);
+}
+
+export async function unmountIfMounted(dir: string): Promise<void> {
+  while (isMountPoint(readFileSync("/proc/self/mountinfo", "utf8"), dir)) await must("umount", [dir]);
 }

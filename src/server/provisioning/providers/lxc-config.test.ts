@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { upstreamFor } from "./lxc-artifacts-proxy";
 import { agentTuningFlags, cgroupLines, cgroupVersionOf, renderLxcConfig, type LxcConfigInput } from "./lxc-config";
 import { moduleClosure } from "./lxc-native-modules";
+import { isMountPoint } from "./lxc-cmd";
 import { chooseProvider } from "./select";
 import { debianMirror } from "../../../../scripts/artifacts/builders/template";
 
@@ -112,6 +113,12 @@ describe("lxc helpers", () => {
       [from && `${from}/node_modules/${name}`, `/nm/${name}`].find((d) => d && d in tree) ?? null;
     const topLevel = (dir: string) => (/^\/nm\/[^/]+$/.test(dir) ? dir.slice(4) : null);
     expect(moduleClosure(["node-pty", "ssh2"], { resolve, deps: (d) => tree[d]!, topLevel })).toEqual(["node-addon-api", "node-pty", "safer-buffer", "ssh2"]);
+  });
+
+  it("mount points from mountinfo", () => {
+    const mi = "36 25 0:32 / /d/lxc/containers/zlh-1-aa/run rw,nosymfollow shared:1 - ext4 /dev/vda rw\n22 1 0:21 / / rw - ext4 /dev/vda rw\n";
+    expect(isMountPoint(mi, "/d/lxc/containers/zlh-1-aa/run")).toBe(true);
+    expect(isMountPoint(mi, "/d/lxc/containers/zlh-1-aa")).toBe(false);
   });
 
   it("provider choice: lxc as root with LXC, unisolated otherwise", () => {

@@ -105,6 +105,18 @@ describe.skipIf(avail !== true).sequential("lxc provider on real LXC", () => {
     expect(execFileSync("lxc-attach", [...lxc, "--", "cat", limitFile]).toString().trim()).toBe(String(1024 * 1024 * 1024));
     expect(() => execFileSync("lxc-attach", [...lxc, "--", "/bin/sh", "-c", `echo 99999999999 > ${limitFile}`], { stdio: "pipe" })).toThrow();
     expect(execFileSync("lxc-attach", [...lxc, "--", "cat", limitFile]).toString().trim()).toBe(String(1024 * 1024 * 1024));
+    // Container root swaps its agent socket for a symlink to a host socket (its own slirp4netns API,
+    // by host path): the portal's connect() must not follow it.
+    const hostSock = path.join(provider.dirOf(vmid), "slirp.sock");
+    execFileSync("lxc-attach", [...lxc, "--", "/bin/sh", "-c", `mv /run/zlh/agent.sock /run/zlh/agent.real && ln -s ${hostSock} /run/zlh/agent.sock`]);
+    const err = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+      const s = net.connect(started.agentUrl.slice("unix:".length));
+      s.on("connect", () => (s.destroy(), resolve(null)));
+      s.on("error", resolve);
+    });
+    expect(err?.code).toBe("ELOOP");
+    execFileSync("lxc-attach", [...lxc, "--", "/bin/sh", "-c", "rm /run/zlh/agent.sock && mv /run/zlh/agent.real /run/zlh/agent.sock"]);
+    expect(await client.healthy()).toBe(true);
   }, 120_000);
 
   it("provisions a dev container with the node runtime; the console echoes; published ports reach listeners inside", async () => {

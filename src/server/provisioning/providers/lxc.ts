@@ -5,7 +5,7 @@ import { z } from "zod";
 import { logger } from "../../log/logger";
 import { freePort } from "../../net/free-port";
 import { artifactsProxyListening, closeArtifactsProxy, ensureArtifactsProxy } from "./lxc-artifacts-proxy";
-import { lxcDestroy, lxcInitPid, lxcStart, lxcState, lxcStop } from "./lxc-cmd";
+import { ensureNoSymfollowMount, lxcDestroy, lxcInitPid, lxcStart, lxcState, lxcStop, unmountIfMounted } from "./lxc-cmd";
 import { cgroupVersionOf, ID_SHIFT, IN, renderLxcConfig, type CgroupVersion } from "./lxc-config";
 import { agentNativeModules } from "./lxc-native-modules";
 import { slirpPid, startSlirp, stopSlirp, type SlirpFiles } from "./lxc-slirp";
@@ -223,6 +223,7 @@ export class LxcProvider implements Provider {
     const next: Layout = { ...layout, artifactsUrl: opts.artifactsUrl };
     writeAtomic(f.layout, JSON.stringify(next, null, 2));
     this.prepareDirs(dir);
+    await ensureNoSymfollowMount(f.run);
     rmSync(f.agentSocket, { force: true });
     this.writeToken(f.tokenFile, opts.agentToken);
     // An unusable store URL is the agent's to refuse (it exits saying so, which diagnostics shows).
@@ -277,6 +278,8 @@ export class LxcProvider implements Provider {
     await closeArtifactsProxy(f.artifactsSocket);
     rmSync(f.agentSocket, { force: true });
     rmSync(f.tokenFile, { force: true });
+    // Nothing connects to a stopped container: no host mount outlives it.
+    await unmountIfMounted(f.run);
   }
 
   async state(ref: string): Promise<ContainerState> {
@@ -310,6 +313,8 @@ export class LxcProvider implements Provider {
     const { name, dir } = this.parseRef(ref);
     if (!existsSync(dir)) return;
     await this.stop(ref, 15_000).catch((err: unknown) => log.warn({ err, name }, "stop before destroy failed; destroying anyway"));
+    // Before lxc-destroy, which removes the container's folder but does not cross into mounts.
+    await unmountIfMounted(this.files(dir).run);
     if (existsSync(path.join(dir, "config"))) await lxcDestroy(this.containersDir, name);
     // lxc-destroy removes the config and the overlay's upper layer; the rest is ours.
     rmSync(dir, { recursive: true, force: true });
