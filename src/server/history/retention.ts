@@ -36,5 +36,6 @@ export async function applyRetention(db: PrismaClient, now: Date): Promise<Reten
     const downsampled = await tx.$executeRaw`delete from "ServerSample" where "seconds" = ${SAMPLE_SECONDS} and "at" < ${cutoff}`;
     const pruned = await tx.$executeRaw`delete from "ServerSample" where "at" < ${oldest}`;
     return { downsampled, created, pruned };
-  });
+    // A day's fold for many servers is a large statement; a busy start-up may wait for a connection.
+  }, { maxWait: 30_000, timeout: 120_000 });
 }
