@@ -79,6 +79,12 @@ const schema = z.object({
   // Also write the portal's log lines to this file, at ZLH_LOG_FILE_LEVEL (default info).
   ZLH_LOG_FILE: z.string().min(1).optional(),
   ZLH_LOG_FILE_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).optional(),
+  // Email (#19): SMTP server URL (smtp:// or smtps://, credentials inside); unset: the local outbox
+  // <data>/outbox (.eml files, listed at /dev/outbox in development). ZLH_MAIL_FROM is the sender.
+  ZLH_SMTP_URL: z.url({ protocol: /^smtps?$/ }).or(z.literal("")).optional(),
+  ZLH_MAIL_FROM: z.string().min(3).max(200).regex(/^[^\r\n]*$/, "must be a single line").optional(),
+  // Tests and local development only: let webhooks target loopback/private addresses (never in production).
+  ZLH_WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
 });
 
 export type Env = z.infer<typeof schema>;

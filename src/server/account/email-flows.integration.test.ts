@@ -83,6 +83,20 @@ describe("verification", () => {
     expect(notice.text).toContain("/forgot-password");
   });
 
+  it("an unconfirmed account keeps to one server even when its plan allows more", async () => {
+    const { assertCanCreateServer } = await import("../billing/entitlements");
+    const user = await signedUp();
+    await db.subscription.create({ data: { userId: user.id, stripeSubscriptionId: `sub_${randomUUID()}`, plan: "pro", status: "active" } });
+    const req = { kind: "game" as const, memoryMb: 1024, enableCodeServer: false };
+    await assertCanCreateServer(user.id, req);
+    const top = await db.server.aggregate({ _max: { vmid: true } });
+    await db.server.create({ data: { userId: user.id, name: "first", kind: "game", vmid: Math.max(940_000, top._max.vmid ?? 0) + 1, provider: "local", status: "stopped" } });
+    await expect(assertCanCreateServer(user.id, req)).rejects.toThrow("Confirm your email address to create another server");
+    const link = firstLink(await waitMail(user.email, "Confirm your email address"), "/verify-email");
+    await caller(null).accountEmail.verify({ token: tokenOf(link) });
+    await assertCanCreateServer(user.id, req);
+  });
+
   it("an expired link does nothing", async () => {
     const user = await signedUp();
     const link = firstLink(await waitMail(user.email, "Confirm your email address"), "/verify-email");

@@ -4,6 +4,7 @@ import { db } from "../db/client";
 import { billingConfig } from "./config";
 import { planById, type PlanId, type PlanLimits } from "./plans";
 import { standingOf } from "./standing";
+import { assertVerified } from "../account/verification";
 
 /**
  * The one place provisioning asks "may this user do that?". The plan comes from the user's
@@ -52,8 +53,11 @@ async function assertAccountNotSuspended(userId: string): Promise<void> {
 export async function assertCanCreateServer(userId: string, req: CreateRequest, client: Reader = db): Promise<void> {
   await assertAccountNotSuspended(userId);
   const limits = await limitsFor(userId, client);
-  const why = createRefusal(limits, await usageFor(userId, client), req);
+  const usage = await usageFor(userId, client);
+  const why = createRefusal(limits, usage, req);
   if (why) throw new TRPCError({ code: "FORBIDDEN", message: `${why} Upgrade on the billing page: /billing` });
+  // Within the plan, an account whose address is not confirmed still keeps to its first server.
+  if (usage.game + usage.dev >= 1) await assertVerified(userId, "create another server");
 }
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];

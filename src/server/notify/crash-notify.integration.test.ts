@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gameStatusSchema } from "../../../agent/src/contract";
 import { publishFlyingSquid } from "../../../agent/src/game/harness";
 import { useTestDatabase } from "../../../test/db";
+import type { LocalProvider } from "../provisioning/providers/local";
 import { startHarness, until, type Harness } from "../../../test/provisioning/harness";
 import { startSmtpSink, type SmtpSink } from "../../../test/support/smtp-sink";
 import { startWebhookReceiver, type WebhookReceiver } from "../../../test/support/webhook-receiver";
@@ -32,7 +33,8 @@ beforeAll(async () => {
   smtp = await startSmtpSink();
   hooks = await startWebhookReceiver();
   process.env.ZLH_SMTP_URL = smtp.url;
-  h = await startHarness();
+  // Pinned to the unisolated provider: the test finds the game process under its container folder.
+  h = await startHarness({ provider: "unisolated" });
   await publishFlyingSquid(h.artifacts);
   await delivery.start();
 }, 300_000);
@@ -74,7 +76,7 @@ describe("crash notifications", () => {
     const watcher = crashWatcherService(1_000);
     await watcher.start();
     try {
-      process.kill(gamePid(path.join(h.provider.dirOf(created.vmid), "root")), "SIGKILL");
+      process.kill(gamePid(path.join((h.provider as LocalProvider).dirOf(created.vmid), "root")), "SIGKILL");
       const mail = await until("the crash email", () => smtp.messages.find((m) => JSON.stringify(m.to).includes(user.email)), 60_000);
       expect(mail.subject).toBe("[crashy] crashy crashed");
       expect(mail.text).toContain("killed by SIGKILL");
