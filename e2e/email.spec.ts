@@ -71,7 +71,8 @@ test("an unknown address gets the same answer and no email", async ({ page }) =>
 
 test("sign-up sends a verification link; confirming it shows on the account page", async ({ page }) => {
   const user = await signUp(page);
-  await page.goto("/settings/account");
+  await page.goto("/settings");
+  await page.getByRole("link", { name: "Email and account" }).click();
   await expect(page.getByTestId("email-status")).toContainText("Not confirmed");
   const { message, link } = await linkFromOutbox(user.email, "/verify-email");
   expect(message.subject).toBe("Confirm your email address");
@@ -84,4 +85,6 @@ test("sign-up sends a verification link; confirming it shows on the account page
   await page.goto("/settings/notifications");
   await expect(page.getByTestId("alert-preferences")).toContainText("Game crashed");
   await saveScreenshot(page, "settings-notifications");
+  // The outbox page is for development only.
+  expect((await page.request.get("/dev/outbox")).status()).toBe(404);
 });

@@ -96,6 +96,23 @@ describe("notify (real SMTP, real webhook receiver)", () => {
     expect(sent.map((m) => [m.status, m.payloadEnc])).toEqual([["sent", null]]);
   }, 60_000);
 
+  it("retries an email while the SMTP server is unreachable, then delivers it once; a repeated job sends nothing", async () => {
+    const { queueMail, sendMailJob } = await import("../mail/queue");
+    const to = `retry-${randomUUID()}@example.test`;
+    process.env.ZLH_SMTP_URL = "smtp://127.0.0.1:9"; // nothing listens on the discard port
+    const id = (await queueMail({ key: `retry:${to}`, to, template: "verify_email", data: { url: "http://portal.test/verify-email?token=x" } }))!;
+    await until("a failed attempt", async () => (await db.mailMessage.findUniqueOrThrow({ where: { id } })).attempts >= 1, 30_000);
+    expect((await db.mailMessage.findUniqueOrThrow({ where: { id } })).lastError).toMatch(/ECONNREFUSED/);
+    process.env.ZLH_SMTP_URL = smtp.url;
+    await until("the retried email", () => smtp.messages.find((m) => JSON.stringify(m.to).includes(to)), 60_000, 200);
+    const row = await db.mailMessage.findUniqueOrThrow({ where: { id } });
+    expect(row.status).toBe("sent");
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
+    await sendMailJob(id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(smtp.messages.filter((m) => JSON.stringify(m.to).includes(to))).toHaveLength(1);
+  }, 90_000);
+
   it("refuses a second mail for the same idempotency key and a webhook to a private address without the test allowance", async () => {
     const { queueMail } = await import("../mail/queue");
     const key = `test:${randomUUID()}`;

@@ -50,6 +50,16 @@ export default async function SettingsPage() {
         </Card>
         <Card className="lg:col-span-3">
           <CardHeader>
+            <CardTitle>Email, alerts and account</CardTitle>
+            <CardDescription>Confirm or change your address, choose which alerts you get by email or webhook, or delete the account.</CardDescription>
+          </CardHeader>
+          <CardBody className="flex flex-wrap gap-3">
+            <ButtonLink href="/settings/notifications" variant="secondary">Alerts and webhooks</ButtonLink>
+            <ButtonLink href="/settings/account" variant="secondary">Email and account</ButtonLink>
+          </CardBody>
+        </Card>
+        <Card className="lg:col-span-3">
+          <CardHeader>
             <CardTitle>SSH keys</CardTitle>
             <CardDescription>Public keys for ssh, sftp and VS Code Remote-SSH on your dev servers; tailnet auth keys.</CardDescription>
           </CardHeader>
