@@ -83,8 +83,8 @@ describe("agent metrics through the portal", () => {
     const sampler = createSampler({ db, readAgent: readAgentFigures, now: () => clock });
     await sampler.cycle();
     clock += 30_000;
-    const r = await sampler.cycle();
-    expect(r.failed).toBe(0);
+    // Other test files' servers (unreachable on purpose) share the database: count only ours.
+    await sampler.cycle();
     const rows = await db.serverSample.findMany({ where: { serverId }, orderBy: { at: "asc" } });
     expect(rows).toHaveLength(2);
     expect(Number(rows[1]!.memoryBytes)).toBeGreaterThan(1024 * 1024);
