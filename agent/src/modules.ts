@@ -10,6 +10,7 @@ import { registerContainerStats } from "./container-stats/module";
 import { registerAgentMetrics } from "./metrics/module";
 import { registerLogs } from "./logs/module";
 import { registerBackup } from "./backup/module";
+import { registerActivity } from "./activity/module";
 
 /**
  * The agent's modules, registered in order. Each adds its routes, status sections, metrics and
@@ -17,4 +18,4 @@ import { registerBackup } from "./backup/module";
  */
 export type AgentModule = (ctx: AgentContext) => Promise<void> | void;
 
-export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame, registerSsh, registerBackup, registerLogs, registerAgentMetrics, registerContainerStats];
+export const modules: AgentModule[] = [coreModule, runtimesModule, registerConsole, registerFiles, registerCodeServer, registerGame, registerSsh, registerBackup, registerActivity, registerLogs, registerAgentMetrics, registerContainerStats];

@@ -11,6 +11,7 @@ import { historyService } from "./history/jobs";
 import { heartbeatService } from "./cluster/heartbeat";
 import { backupJobsService } from "./backups/jobs";
 import { schedulesService } from "./schedules/services";
+import { idleStopService } from "./idle/services";
 import { isolationNoticeService } from "./isolation/notice";
 
 /**
@@ -19,7 +20,7 @@ import { isolationNoticeService } from "./isolation/notice";
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [isolationNoticeService, clusterBusService, heartbeatService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), crashWatcherService(), billingGraceService(stopServerAsSystem), historyService(), backupJobsService, schedulesService()];
+export const services: Service[] = [isolationNoticeService, clusterBusService, heartbeatService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), crashWatcherService(), billingGraceService(stopServerAsSystem), historyService(), backupJobsService, schedulesService(), idleStopService()];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {

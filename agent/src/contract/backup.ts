@@ -72,3 +72,10 @@ export const backupActivitySchema = z.object({
   bytesTotal: z.number().int().nonnegative().nullable(),
 });
 export type BackupActivity = z.infer<typeof backupActivitySchema>;
+
+/** The "activity" section of /status (agent/src/activity): what the portal's idle auto-stop reads. */
+export const agentActivitySchema = z.object({
+  consoleViewers: z.number().int().nonnegative(),
+  newestFileChangeAt: z.iso.datetime().nullable(),
+});
+export type AgentActivity = z.infer<typeof agentActivitySchema>;

@@ -21,6 +21,7 @@ import { ProvisioningTimeline } from "./provisioning-timeline";
 import { SshSnippet } from "./ssh-snippet";
 import { BackupsPanel } from "./backups-panel";
 import { SchedulesPanel } from "./schedules-panel";
+import { WakeOnOpen } from "./wake-on-open";
 
 const TABS = ["overview", "console", "files", "logs", "backups", "schedules", "ide", "ssh"] as const;
 type Tab = (typeof TABS)[number];
@@ -158,6 +159,8 @@ export function ServerView({ serverId, devDomain }: { serverId: string; devDomai
       {tab === "console" &&
         (running ? (
           <ConsoleTerminal serverId={serverId} kind={server.kind === "game" ? "game" : "dev"} />
+        ) : server.autoStoppedAt || server.status === "starting" ? (
+          <WakeOnOpen serverId={serverId} status={server.status} />
         ) : (
           <Alert tone="info">The console is available while the server is running.</Alert>
         ))}

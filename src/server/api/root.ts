@@ -1,6 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 import { backupsRouter } from "./routers/backups";
 import { schedulesRouter } from "./routers/schedules";
+import { idleRouter } from "./routers/idle";
 import { adminRouter } from "./routers/admin";
 import { artifactsRouter } from "./routers/artifacts";
 import { gameRouter } from "./routers/game";
@@ -19,6 +20,7 @@ import { notificationsRouter } from "./routers/notifications";
 export const appRouter = createTRPCRouter({
   backups: backupsRouter,
   schedules: schedulesRouter,
+  idle: idleRouter,
   admin: adminRouter,
   artifacts: artifactsRouter,
   game: gameRouter,
