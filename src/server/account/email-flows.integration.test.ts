@@ -129,6 +129,17 @@ describe("forgot password", () => {
     expect(rows.every((r) => r.payloadEnc === null)).toBe(true);
   });
 
+  it("two clicks racing on one link: exactly one reset wins", async () => {
+    const user = await signedUp();
+    await caller(null).accountEmail.forgotPassword({ email: user.email });
+    const token = tokenOf(firstLink(await waitMail(user.email, "Reset your password"), "/reset-password"));
+    const results = await Promise.allSettled([
+      caller(null).accountEmail.resetPassword({ token, password: "first racing password" }),
+      caller(null).accountEmail.resetPassword({ token, password: "second racing password" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+  });
+
   it("a link is valid for 30 minutes", async () => {
     const user = await signedUp();
     await caller(null).accountEmail.forgotPassword({ email: user.email });
