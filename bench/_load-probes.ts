@@ -1,0 +1,65 @@
+import { readFileSync, readdirSync } from "node:fs";
+
+/** Process figures for the load bench: resident memory of a pid (and of its children) from /proc. */
+export function rssBytes(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function parentOf(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
+  } catch {
+    return -1;
+  }
+}
+
+/** A pid and all its descendants. */
+export function treeOf(root: number): number[] {
+  const all = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+  const kids = new Map<number, number[]>();
+  for (const p of all) {
+    const pp = parentOf(p);
+    kids.set(pp, [...(kids.get(pp) ?? []), p]);
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    out.push(p);
+    for (const k of kids.get(p) ?? []) walk(k);
+  };
+  walk(root);
+  return out;
+}
+
+export function treeRss(root: number): number {
+  return treeOf(root).reduce((sum, p) => sum + rssBytes(p), 0);
+}
+
+/** Memory charged to an LXC container's cgroup (v1 or v2), found by the vmid in its name. */
+export function containerMemoryBytes(vmid: number): number {
+  for (const base of ["/sys/fs/cgroup/memory", "/sys/fs/cgroup"]) {
+    try {
+      const hit = readdirSync(base).find((d) => d.startsWith("lxc.payload.") && new RegExp(`\\b${vmid}\\b`).test(d));
+      if (!hit) continue;
+      for (const f of ["memory.usage_in_bytes", "memory.current"]) {
+        try {
+          return Number(readFileSync(`${base}/${hit}/${f}`, "utf8").trim());
+        } catch {
+          // the other cgroup version's file
+        }
+      }
+    } catch {
+      // no such hierarchy here
+    }
+  }
+  return 0;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}

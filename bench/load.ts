@@ -1,0 +1,263 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import WebSocket from "ws";
+import type { Bot } from "mineflayer";
+import { report } from "./_report";
+import { containerMemoryBytes, percentile, rssBytes, treeRss } from "./_load-probes";
+import { writeLoadReport, type SecondRow } from "./_load-report";
+import { startEmbeddedPostgres } from "../src/server/db/embedded";
+import { startNginx } from "../test/support/nginx";
+import { portalSecrets, startPortal } from "../test/faults/portal";
+import { PortalUser } from "../test/faults/client";
+import { agentPids } from "../test/faults/processes";
+import { joinBot, quitBot } from "../agent/src/game/harness";
+import { until } from "../test/support/until";
+import { freePort } from "../src/server/net/free-port";
+// @ts-expect-error plain ESM build script without type declarations
+import { ensureNextBuild } from "../scripts/next-build.mjs";
+
+/**
+ * The load suite: nginx (the production config) in front of two portal instances on one
+ * PostgreSQL, with real LXC containers, for LOAD_SECONDS (60) at once:
+ *   - LOAD_IDE_SOCKETS (1,000) WebSockets into a dev container's real code-server through
+ *     nginx -> portal -> agent tunnel, each pinging every 5 s (code-server answers and sends its own
+ *     keep-alive frames);
+ *   - LOAD_BOTS (50) mineflayer bots on one flying-squid game server, chatting;
+ *   - the dashboard API (monitor.dashboard) at LOAD_RPS (300) requests/s, open loop, from 30 users.
+ * Prints errors (target 0), the API's p50/p99 (p99 target < 50 ms) against the same API unloaded in
+ * the same run, each process's peak memory, and writes docs/load.md with docs/load-latency.svg.
+ */
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
+const IDE_SOCKETS = Number(process.env.LOAD_IDE_SOCKETS ?? 1000);
+const BOTS = Number(process.env.LOAD_BOTS ?? 50);
+const RPS = Number(process.env.LOAD_RPS ?? 300);
+const API_USERS = 30;
+const TARGET_P99_MS = 50;
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+process.chdir(root);
+// The harness's nginx has a throwaway certificate for localhost on loopback.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+
+if (process.getuid?.() !== 0) throw new Error("bench load: run as root (real LXC containers)");
+ensureNextBuild("load");
+const dataDir = path.join(root, ".data/load");
+rmSync(dataDir, { recursive: true, force: true });
+mkdirSync(dataDir, { recursive: true });
+const log = (m: string) => console.log(`[load ${new Date().toISOString().slice(11, 19)}] ${m}`);
+
+for (const a of ["flying-squid", "code-server", "template-debian-12"]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/artifacts.ts", "build", a, "--publish", "--data-dir", dataDir], { stdio: "inherit" });
+  if (r.status !== 0) throw new Error(`could not publish ${a}`);
+}
+const db = await startEmbeddedPostgres(path.join(dataDir, "db"));
+const secrets = portalSecrets();
+const ports = [await freePort(), await freePort()];
+const nginx = await startNginx(path.join(dataDir, "nginx"), ports.map((p) => `127.0.0.1:${p}`));
+const portals = await Promise.all(
+  ports.map((port, i) =>
+    startPortal({
+      dataDir,
+      databaseUrl: db.url,
+      secrets,
+      port,
+      name: `portal-${"ab"[i]}`,
+      publicUrl: nginx.origin,
+      env: { ZLH_TRUSTED_PROXIES: "1", ZLH_PUBLIC_URL: nginx.origin, LOG_LEVEL: "warn", ZLH_SIGNUP_PER_MINUTE: "1000" },
+    }),
+  ),
+);
+const cleanup = async () => {
+  for (const p of portals) await p.stop().catch(() => {});
+  await nginx.stop();
+  spawnSync(process.execPath, ["--import", "tsx", "scripts/stop-containers.ts", dataDir], { stdio: "inherit" });
+  await db.stop();
+};
+
+try {
+  await until("node in the catalog", async () => (await (await fetch(`${nginx.origin}/artifacts/catalog.json`)).text()).includes('"node"'), 180_000, 1000);
+  log("portals up behind nginx; creating the game and the dev container");
+  const gamer = await new PortalUser(nginx.origin).signUpAndIn();
+  const dev = await new PortalUser(nginx.origin).signUpAndIn();
+  const game = (await gamer.mutation<{ id: string; vmid: number }>("servers.create", { kind: "game", name: "load-game", gameTemplate: "flying-squid", memoryMb: 1024 })).data;
+  const box = (await dev.mutation<{ id: string; vmid: number }>("servers.create", { kind: "dev", name: "load-dev", runtimeId: "node", enableCodeServer: true, memoryMb: 1024 })).data;
+  if (!game?.id || !box?.id) throw new Error("could not create the servers");
+  for (const [u, s] of [[gamer, game], [dev, box]] as const) {
+    await until(`${s.id} running`, async () => (await u.query<{ status: string }>("servers.get", { serverId: s.id })).data?.status === "running", 600_000, 2000);
+  }
+  await until("code-server up", async () => (await dev.query<{ live: { codeServer: { running: boolean } | null } }>("monitor.server", { serverId: box.id })).data?.live.codeServer?.running, 180_000, 2000);
+  const connect = (await gamer.query<{ port: number }>("game.connect", { serverId: game.id })).data;
+
+  // The IDE cookie, as a browser gets it: /api/dev/<id>/ide -> dev host /__zlh/auth?token -> cookie.
+  const ideHost = `dev-${box.vmid}.localhost:${nginx.port}`;
+  const start = await dev.fetch(`/api/dev/${box.id}/ide`);
+  const authUrl = new URL(start.headers.get("location") ?? "", nginx.origin);
+  const auth = await fetch(`https://127.0.0.1:${nginx.port}${authUrl.pathname}${authUrl.search}`, { redirect: "manual", headers: { host: ideHost } });
+  const ideCookie = auth.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  if (!ideCookie) throw new Error(`no IDE cookie (auth answered ${auth.status})`);
+
+  const apiUsers = await Promise.all(Array.from({ length: API_USERS }, () => new PortalUser(nginx.origin).signUpAndIn()));
+  const unloaded: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    const r = await apiUsers[i % API_USERS]!.query("monitor.dashboard");
+    if (r.ok) unloaded.push(performance.now() - t0);
+  }
+  unloaded.sort((a, b) => a - b);
+  log(`unloaded dashboard API: p50 ${percentile(unloaded, 50).toFixed(1)} ms, p99 ${percentile(unloaded, 99).toFixed(1)} ms`);
+
+  // Memory watch: every second, the peak of each process (tree) and container.
+  const peaks = new Map<string, number>();
+  const watch = () => {
+    const figures: [string, number][] = [
+      ["portal-a", treeRss(portals[0]!.pid)],
+      ["portal-b", treeRss(portals[1]!.pid)],
+      ["nginx (master + worker)", treeRss(nginx.proc.pid!)],
+      ["load generator (bots, sockets, API client)", process.memoryUsage().rss],
+      ["game container (flying-squid + agent, cgroup)", containerMemoryBytes(game.vmid)],
+      ["dev container (code-server + agent, cgroup)", containerMemoryBytes(box.vmid)],
+      ["agent of the dev container (its own process)", agentPids(box.vmid).reduce((sum, p) => sum + rssBytes(p), 0)],
+    ];
+    for (const [k, v] of figures) peaks.set(k, Math.max(peaks.get(k) ?? 0, v));
+  };
+  const watcher = setInterval(watch, 1000);
+
+  let wsErrors = 0;
+  let wsOpen = 0;
+  let stopping = false;
+  const sockets: WebSocket[] = [];
+  log(`opening ${IDE_SOCKETS} IDE WebSockets and joining ${BOTS} bots`);
+  for (let i = 0; i < IDE_SOCKETS; i++) {
+    const ws = new WebSocket(`wss://127.0.0.1:${nginx.port}/?reconnectionToken=load${i}&reconnection=false&skipWebSocketFrames=false`, {
+      headers: { host: ideHost, cookie: ideCookie, origin: `https://${ideHost}` },
+      rejectUnauthorized: false,
+    });
+    ws.on("open", () => wsOpen++);
+    ws.on("error", () => wsErrors++);
+    ws.on("close", () => {
+      wsOpen--;
+      if (!stopping) wsErrors++;
+    });
+    sockets.push(ws);
+    if (i % 50 === 49) await new Promise((r) => setTimeout(r, 100));
+  }
+  await until("IDE sockets open", () => wsOpen + wsErrors >= IDE_SOCKETS, 120_000, 200);
+  const bots: Bot[] = [];
+  let botErrors = 0;
+  await Promise.all(
+    Array.from({ length: BOTS }, (_, i) =>
+      new Promise((r) => setTimeout(r, i * 100))
+        .then(() => joinBot(connect.port, `load${i}`, 180_000))
+        .then((b) => void bots.push(b), () => void botErrors++),
+    ),
+  );
+  log(`${wsOpen} IDE sockets open, ${bots.length} bots online; ${SECONDS} s of load`);
+
+  const seconds: SecondRow[] = [];
+  let apiErrors = 0;
+  const all: number[] = [];
+  const t0 = Date.now();
+  let bucket: number[] = [];
+  let bucketErrors = 0;
+  let n = 0;
+  const inflight = new Set<Promise<void>>();
+  const ping = setInterval(() => sockets.forEach((s) => s.readyState === WebSocket.OPEN && s.ping()), 5000);
+  const chat = setInterval(() => bots.forEach((b, i) => i % 5 === Math.floor(Date.now() / 1000) % 5 && b.chat(`load ${Date.now() % 1000}`)), 1000);
+  await new Promise<void>((resolve) => {
+    const perTick = RPS / 100;
+    let owed = 0;
+    const tick = setInterval(() => {
+      const elapsed = Date.now() - t0;
+      if (Math.floor(elapsed / 1000) > seconds.length) {
+        const sorted = [...bucket].sort((a, b) => a - b);
+        seconds.push({ t: seconds.length + 1, requests: bucket.length + bucketErrors, errors: bucketErrors, p50: percentile(sorted, 50), p99: percentile(sorted, 99), ideOpen: wsOpen, botsOnline: bots.filter((b) => b.player).length });
+        bucket = [];
+        bucketErrors = 0;
+      }
+      if (elapsed >= SECONDS * 1000) {
+        clearInterval(tick);
+        resolve();
+        return;
+      }
+      for (owed += perTick; owed >= 1; owed--) {
+        const u = apiUsers[n++ % API_USERS]!;
+        const s = performance.now();
+        const p = u.query("monitor.dashboard").then(
+          (r) => {
+            if (r.ok) {
+              const ms = performance.now() - s;
+              bucket.push(ms);
+              all.push(ms);
+            } else {
+              apiErrors++;
+              bucketErrors++;
+            }
+          },
+          () => {
+            apiErrors++;
+            bucketErrors++;
+          },
+        );
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+      }
+    }, 10);
+  });
+  await Promise.all(inflight);
+  clearInterval(ping);
+  clearInterval(chat);
+  stopping = true;
+  const botsLeft = bots.filter((b) => b.player).length;
+  clearInterval(watcher);
+  watch();
+  for (const s of sockets) s.terminate();
+  await Promise.all(bots.map(quitBot));
+
+  all.sort((a, b) => a - b);
+  const p50 = percentile(all, 50);
+  const p99 = percentile(all, 99);
+  const errors = apiErrors + wsErrors + botErrors + (bots.length - botsLeft);
+  const memory = [...peaks].map(([process, b]) => ({ process, peakMb: Math.round(b / 1e6) }));
+  writeLoadReport(path.join(root, "docs"), {
+    when: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    command: "npm run bench -- load",
+    setup: [
+      "nginx 1.22 (deploy/nginx/zerolaghub.conf, TLS) in front of two portal instances (production build) on one embedded PostgreSQL",
+      `a dev container (LXC) with the real code-server: ${IDE_SOCKETS} WebSockets through nginx -> portal -> agent tunnel, each pinged every 5 s`,
+      `a flying-squid game server (LXC): ${BOTS} mineflayer bots joined, chatting`,
+      `the dashboard API (tRPC monitor.dashboard) at ${RPS} requests/s open loop from ${API_USERS} signed-in users`,
+    ],
+    summary: {
+      "duration (s)": SECONDS,
+      "API requests": all.length + apiErrors,
+      "API errors": apiErrors,
+      "API p50 (ms)": p50.toFixed(1),
+      "API p99 (ms)": p99.toFixed(1),
+      "API p99 unloaded, same run (ms)": percentile(unloaded, 99).toFixed(1),
+      "IDE WebSockets open at the end / errors": `${wsOpen} / ${wsErrors}`,
+      "bots online at the end / failed to join or dropped": `${botsLeft} / ${botErrors + bots.length - botsLeft}`,
+      "total errors (target 0)": errors,
+    },
+    seconds,
+    memory,
+    targetMs: TARGET_P99_MS,
+  });
+  for (const m of memory) log(`peak ${m.process}: ${m.peakMb} MB`);
+  report({
+    bench: "load",
+    value: Number(p99.toFixed(1)),
+    unit: "ms (dashboard API p99 under load)",
+    target: `p99 < ${TARGET_P99_MS} ms and 0 errors`,
+    pass: errors === 0 && p99 < TARGET_P99_MS,
+    p50: Number(p50.toFixed(1)),
+    unloadedP99: Number(percentile(unloaded, 99).toFixed(1)),
+    errors,
+    apiErrors,
+    wsErrors,
+    botErrors,
+    requests: all.length + apiErrors,
+  });
+  process.exitCode = errors === 0 && p99 < TARGET_P99_MS ? 0 : 1;
+} finally {
+  await cleanup();
+}
