@@ -5,10 +5,11 @@
 # The lxc provider: lxc, uidmap (LXC maps container ids with it), slirp4netns (each container's
 # network and published ports), debootstrap + zstd (the container template). Tests also need
 # Chromium (Playwright runs Debian's build), libkrb5-dev (code-server's native modules),
-# openssh-client (SSH tests) and bubblewrap (the unisolated provider).
+# openssh-client (SSH tests), bubblewrap (the unisolated provider) and nginx (the scale-out and load
+# harnesses run the production nginx configuration).
 set -euo pipefail
 lxc_pkgs=(lxc uidmap slirp4netns debootstrap zstd)
-test_pkgs=(chromium libkrb5-dev openssh-client bubblewrap)
+test_pkgs=(chromium libkrb5-dev openssh-client bubblewrap nginx)
 if [ "${1:-}" = "--lxc" ]; then pkgs=("${lxc_pkgs[@]}"); else pkgs=("${test_pkgs[@]}" "${lxc_pkgs[@]}"); fi
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
