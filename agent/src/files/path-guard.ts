@@ -7,7 +7,7 @@ const MAX_NAME_BYTES = 255;
 /**
  * Checks a client path that must stay inside a base folder, without touching the disk: refuses NUL
  * bytes, absolute paths, `..` segments and over-long names (400). Returns the normalized relative
- * path ("" for the base itself). Symlinks are checked separately (resolveInside).
+ * path ("" for the base itself). Symlinks are refused by the descriptor walk (fd-walk.ts).
  */
 export function normalizeRelativePath(input: string): string {
   if (input.includes("\0")) throw new HttpError(400, "path contains a NUL byte");

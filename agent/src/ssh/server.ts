@@ -7,6 +7,7 @@ import type { Logger } from "../log";
 import { tenantEnv } from "../sandbox/env";
 import { runAsArgv, type RunAs } from "../sandbox/identity";
 import { findKey, type UsableKey } from "./keys";
+import { sshExitStatus } from "./exit-status";
 import { terminalSize } from "./terminal-size";
 import { serveSftp, type SftpScope } from "./sftp";
 
@@ -209,10 +210,11 @@ export class DevSshServer {
 type SpawnOptions = { env: Record<string, string>; cwd: string };
 
 /** Exit status to the client (or the signal name), then EOF and close: what `ssh host cmd; echo $?` reads. */
-function finish(stream: ServerChannel, code: number | null, signal: string | null): void {
+function finish(stream: ServerChannel, code: number | null, signal: number | string | null): void {
   if (stream.destroyed) return;
-  if (signal) stream.exit(signal.replace(/^SIG/, ""), false, "");
-  else stream.exit(code ?? 0);
+  const status = sshExitStatus(code, signal);
+  if ("signal" in status) stream.exit(status.signal, false, "");
+  else stream.exit(status.code);
   stream.end();
 }
 
@@ -254,7 +256,7 @@ function runOnPty(stream: ServerChannel, [file, ...args]: string[], o: SpawnOpti
   proc.onExit(({ exitCode, signal }) => {
     exited = true;
     kills.delete(kill);
-    finish(stream, exitCode, signal ? `SIG${signal}` : null);
+    finish(stream, exitCode, signal ?? null);
   });
   return (cols: number, rows: number) => {
     if (!exited) proc.resize(cols, rows);

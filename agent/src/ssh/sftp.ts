@@ -1,9 +1,9 @@
 import { constants, type Stats } from "node:fs";
-import { chown, lstat, mkdir, open, readdir, readlink, realpath, rename, rmdir, stat, unlink, utimes, chmod, truncate, type FileHandle } from "node:fs/promises";
+import { lchown, lstat, mkdir, open, readdir, readlink, rename, rmdir, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import ssh2, { type Attributes, type SFTPWrapper } from "ssh2";
 import { HttpError } from "../http/errors";
-import { resolveInside } from "../files/resolve";
+import { openDir, openFileIn, withParent, type Dir } from "../files/fd-walk";
 import type { Logger } from "../log";
 
 // ssh2 is CommonJS: Node's ESM loader exposes only its default export.
@@ -13,8 +13,9 @@ const { STATUS_CODE } = utils.sftp;
 /**
  * The SFTP subsystem, confined to the dev user's home (container path `/home/dev`, workspace
  * included): client paths are container paths (relative ones start at the home), mapped through
- * the files module's path guard, so `..`, absolute paths elsewhere and symlinks leading out are
- * refused with SSH_FX_PERMISSION_DENIED. New files and folders belong to the dev user.
+ * the files module's descriptor walk (fd-walk.ts): `..`, absolute paths elsewhere and symlinks on
+ * any component are refused with SSH_FX_PERMISSION_DENIED, and a symlink swapped in after a check
+ * cannot redirect anything. New files and folders belong to the dev user.
  */
 export type SftpScope = {
   /** Container path of the root clients may reach, e.g. /home/dev. */
@@ -78,7 +79,7 @@ export function openFlags(mode: string): number {
 }
 
 type OpenFile = { kind: "file"; fh: FileHandle; containerPath: string };
-type OpenDir = { kind: "dir"; hostPath: string; entries: string[] | null; done: boolean };
+type OpenDir = { kind: "dir"; dir: Dir; entries: string[] | null; done: boolean };
 
 export function serveSftp(sftp: SFTPWrapper, scope: SftpScope): void {
   const handles = new Map<number, OpenFile | OpenDir>();
@@ -87,15 +88,21 @@ export function serveSftp(sftp: SFTPWrapper, scope: SftpScope): void {
   /** Client path -> normalized container path (relative paths start at the home). */
   const containerPathOf = (p: string) => path.posix.resolve(scope.containerRoot, p || ".");
 
-  /** Client path -> host path through the guard; anything outside the scope is denied. */
-  async function guard(p: string, follow: boolean) {
+  /** Client path -> path relative to the scope's root; anything outside the scope is denied. */
+  function relOf(p: string): { rel: string; containerPath: string } {
     if (p.includes("\0")) throw denied("path contains a NUL byte");
     const cp = containerPathOf(p);
     const rel = path.posix.relative(scope.containerRoot, cp);
     if (rel === ".." || rel.startsWith("../") || path.posix.isAbsolute(rel)) throw denied(`${cp} is outside ${scope.containerRoot}`);
-    const r = await resolveInside(scope.hostRoot, rel, { follow });
-    return { ...r, containerPath: cp };
+    return { rel, containerPath: cp };
   }
+  /** Runs `fn` with the parent folder of `p` open by descriptor (the root itself when `allowRoot`). */
+  const at = <T>(p: string, allowRoot: boolean, fn: (parent: Dir, name: string, rel: string) => Promise<T>) => {
+    const { rel } = relOf(p);
+    if (!rel && !allowRoot) throw denied("the home folder stays");
+    return withParent(scope.hostRoot, rel, { allowBase: true }, ({ parent, name }) => fn(parent, name, rel));
+  };
+  const entryPath = (parent: Dir, name: string) => (name ? parent.at(name) : parent.path);
 
   const give = async (reqid: number, fn: () => Promise<void>) => {
     try {
@@ -121,7 +128,7 @@ export function serveSftp(sftp: SFTPWrapper, scope: SftpScope): void {
     return h;
   };
   const own = async (p: string) => {
-    if (scope.owner) await chown(p, scope.owner.uid, scope.owner.gid);
+    if (scope.owner) await lchown(p, scope.owner.uid, scope.owner.gid);
   };
 
   sftp.on("REALPATH", (reqid, p) =>
@@ -135,14 +142,16 @@ export function serveSftp(sftp: SFTPWrapper, scope: SftpScope): void {
     give(reqid, async () => {
       const mode = utils.sftp.flagsToString(flags);
       if (!mode) throw new SftpError(STATUS_CODE.OP_UNSUPPORTED, "unsupported open flags");
-      const r = await guard(filename, true);
-      if (r.lstat?.isDirectory()) throw new SftpError(STATUS_CODE.FAILURE, "is a folder");
-      const creating = !r.lstat;
-      // O_NOFOLLOW: a symlink swapped in after the check is not followed out of the scope.
-      const fsFlags = openFlags(mode) | (r.target === r.abs ? constants.O_NOFOLLOW : 0);
-      const fh = await open(r.target, fsFlags, (attrs?.mode ?? 0o644) & 0o777);
-      if (creating) await own(r.target).catch(() => {});
-      sftp.handle(reqid, newHandle({ kind: "file", fh, containerPath: r.containerPath }));
+      const { containerPath } = relOf(filename);
+      const fh = await at(filename, false, async (parent, name) => {
+        const st = await lstat(parent.at(name)).catch(() => undefined);
+        if (st?.isDirectory()) throw new SftpError(STATUS_CODE.FAILURE, "is a folder");
+        // Opened relative to the parent's descriptor and O_NOFOLLOW: no symlink, now or swapped in.
+        const opened = await openFileIn(parent, name, openFlags(mode), (attrs?.mode ?? 0o644) & 0o777);
+        if (!st && scope.owner) await opened.chown(scope.owner.uid, scope.owner.gid).catch(() => {});
+        return opened;
+      });
+      sftp.handle(reqid, newHandle({ kind: "file", fh, containerPath }));
     }),
   );
 
@@ -170,46 +179,62 @@ export function serveSftp(sftp: SFTPWrapper, scope: SftpScope): void {
       const h = handleOf(handle);
       if (!h) throw new SftpError(STATUS_CODE.FAILURE, "invalid handle");
       handles.delete(handle.readUInt32BE(0));
-      if (h.kind === "file") await h.fh.close();
+      await (h.kind === "file" ? h.fh : h.dir.fh).close();
       sftp.status(reqid, STATUS_CODE.OK);
     }),
   );
 
   sftp.on("FSTAT", (reqid, handle) => give(reqid, async () => void sftp.attrs(reqid, attrsOf(await fileOf(handle).fh.stat()))));
-  sftp.on("STAT", (reqid, p) => give(reqid, async () => void sftp.attrs(reqid, attrsOf(await stat((await guard(p, true)).target)))));
-  sftp.on("LSTAT", (reqid, p) => give(reqid, async () => void sftp.attrs(reqid, attrsOf(await lstat((await guard(p, false)).abs)))));
+  // Symlinks are not followed: STAT answers like LSTAT (a link shows as a link).
+  const statOf = (p: string) => at(p, true, async (parent, name) => attrsOf(await lstat(entryPath(parent, name))));
+  sftp.on("STAT", (reqid, p) => give(reqid, async () => void sftp.attrs(reqid, await statOf(p))));
+  sftp.on("LSTAT", (reqid, p) => give(reqid, async () => void sftp.attrs(reqid, await statOf(p))));
 
-  const applyAttrs = async (target: string, attrs: Attributes, fh?: FileHandle) => {
-    // Ownership stays with the dev user: uid/gid changes are ignored.
+  /** Size, mode and times through a descriptor. Ownership stays with the dev user: uid/gid changes are ignored. */
+  const applyAttrs = async (fh: FileHandle, attrs: Attributes) => {
     if (attrs.size !== undefined) {
       if (attrs.size > scope.maxFileBytes) throw new SftpError(STATUS_CODE.FAILURE, `files are limited to ${scope.maxFileBytes} bytes`);
-      await (fh ? fh.truncate(attrs.size) : truncate(target, attrs.size));
+      await fh.truncate(attrs.size);
     }
-    if (attrs.mode !== undefined) await (fh ? fh.chmod(attrs.mode & 0o7777) : chmod(target, attrs.mode & 0o7777));
-    if (attrs.atime !== undefined && attrs.mtime !== undefined) await (fh ? fh.utimes(attrs.atime, attrs.mtime) : utimes(target, attrs.atime, attrs.mtime));
+    if (attrs.mode !== undefined) await fh.chmod(attrs.mode & 0o7777);
+    if (attrs.atime !== undefined && attrs.mtime !== undefined) await fh.utimes(attrs.atime, attrs.mtime);
   };
   sftp.on("FSETSTAT", (reqid, handle, attrs) =>
     give(reqid, async () => {
-      const f = fileOf(handle);
-      await applyAttrs("", attrs, f.fh);
+      await applyAttrs(fileOf(handle).fh, attrs);
       sftp.status(reqid, STATUS_CODE.OK);
     }),
   );
   sftp.on("SETSTAT", (reqid, p, attrs) =>
-    give(reqid, async () => {
-      const r = await guard(p, true);
-      if (!r.lstat) throw new SftpError(STATUS_CODE.NO_SUCH_FILE, "no such file");
-      await applyAttrs(r.target, attrs);
-      sftp.status(reqid, STATUS_CODE.OK);
-    }),
+    give(reqid, () =>
+      at(p, true, async (parent, name) => {
+        const st = await lstat(entryPath(parent, name)).catch(() => undefined);
+        if (!st) throw new SftpError(STATUS_CODE.NO_SUCH_FILE, "no such file");
+        const flags = st.isDirectory() ? constants.O_RDONLY | constants.O_DIRECTORY : attrs.size !== undefined ? constants.O_WRONLY : constants.O_RDONLY;
+        const fh = name ? await openFileIn(parent, name, flags) : await open(parent.path, flags);
+        try {
+          await applyAttrs(fh, attrs);
+        } finally {
+          await fh.close();
+        }
+        sftp.status(reqid, STATUS_CODE.OK);
+      }),
+    ),
   );
 
   sftp.on("OPENDIR", (reqid, p) =>
     give(reqid, async () => {
-      const r = await guard(p, true);
-      const st = await stat(r.target);
-      if (!st.isDirectory()) throw new SftpError(STATUS_CODE.FAILURE, "not a folder");
-      sftp.handle(reqid, newHandle({ kind: "dir", hostPath: await realpath(r.target), entries: null, done: false }));
+      const { rel } = relOf(p);
+      // The folder stays open by descriptor for READDIR: later swaps of its path change nothing.
+      const dir = await openDir(scope.hostRoot, rel ? rel.split("/") : []).catch((err: unknown) => {
+        throw err instanceof HttpError && err.status === 409 ? new SftpError(STATUS_CODE.FAILURE, "not a folder") : err;
+      });
+      try {
+        sftp.handle(reqid, newHandle({ kind: "dir", dir, entries: null, done: false }));
+      } catch (err) {
+        await dir.close();
+        throw err;
+      }
     }),
   );
 
@@ -217,12 +242,12 @@ export function serveSftp(sftp: SFTPWrapper, scope: SftpScope): void {
     give(reqid, async () => {
       const h = handleOf(handle);
       if (!h || h.kind !== "dir") throw new SftpError(STATUS_CODE.FAILURE, "invalid handle");
-      h.entries ??= [".", "..", ...(await readdir(h.hostPath))];
+      h.entries ??= [".", "..", ...(await readdir(h.dir.path))];
       if (h.entries.length === 0) return void sftp.status(reqid, STATUS_CODE.EOF);
       const batch = h.entries.splice(0, READDIR_BATCH);
       const names = [];
       for (const name of batch) {
-        const st = await lstat(path.join(h.hostPath, name)).catch(() => null);
+        const st = await lstat(name === "." || name === ".." ? h.dir.path : h.dir.at(name)).catch(() => null);
         if (st) names.push({ filename: name, longname: longname(name, st), attrs: attrsOf(st) });
       }
       sftp.name(reqid, names);
@@ -230,45 +255,48 @@ export function serveSftp(sftp: SFTPWrapper, scope: SftpScope): void {
   );
 
   sftp.on("REMOVE", (reqid, p) =>
-    give(reqid, async () => {
-      const r = await guard(p, false);
-      if (r.rel === "") throw denied();
-      await unlink(r.abs);
-      sftp.status(reqid, STATUS_CODE.OK);
-    }),
+    give(reqid, () =>
+      at(p, false, async (parent, name) => {
+        await unlink(parent.at(name));
+        sftp.status(reqid, STATUS_CODE.OK);
+      }),
+    ),
   );
   sftp.on("RMDIR", (reqid, p) =>
-    give(reqid, async () => {
-      const r = await guard(p, false);
-      if (r.rel === "") throw denied("the home folder stays");
-      await rmdir(r.abs);
-      sftp.status(reqid, STATUS_CODE.OK);
-    }),
+    give(reqid, () =>
+      at(p, false, async (parent, name) => {
+        await rmdir(parent.at(name));
+        sftp.status(reqid, STATUS_CODE.OK);
+      }),
+    ),
   );
   sftp.on("MKDIR", (reqid, p, attrs) =>
-    give(reqid, async () => {
-      const r = await guard(p, false);
-      await mkdir(r.abs, { mode: (attrs?.mode ?? 0o755) & 0o777 });
-      await own(r.abs).catch(() => {});
-      sftp.status(reqid, STATUS_CODE.OK);
-    }),
+    give(reqid, () =>
+      at(p, false, async (parent, name) => {
+        await mkdir(parent.at(name), { mode: (attrs?.mode ?? 0o755) & 0o777 });
+        await own(parent.at(name)).catch(() => {});
+        sftp.status(reqid, STATUS_CODE.OK);
+      }),
+    ),
   );
   sftp.on("RENAME", (reqid, from, to) =>
-    give(reqid, async () => {
-      const a = await guard(from, false);
-      const b = await guard(to, false);
-      if (a.rel === "" || b.rel === "") throw denied();
-      if (b.lstat) throw new SftpError(STATUS_CODE.FAILURE, "the target exists");
-      await rename(a.abs, b.abs);
-      sftp.status(reqid, STATUS_CODE.OK);
-    }),
+    give(reqid, () =>
+      at(from, false, (a, aName) =>
+        at(to, false, async (b, bName) => {
+          if (await lstat(b.at(bName)).catch(() => undefined)) throw new SftpError(STATUS_CODE.FAILURE, "the target exists");
+          await rename(a.at(aName), b.at(bName));
+          sftp.status(reqid, STATUS_CODE.OK);
+        }),
+      ),
+    ),
   );
   sftp.on("READLINK", (reqid, p) =>
-    give(reqid, async () => {
-      const r = await guard(p, false);
-      const target = await readlink(r.abs);
-      sftp.name(reqid, [{ filename: target, longname: target, attrs: {} as Attributes }]);
-    }),
+    give(reqid, () =>
+      at(p, false, async (parent, name) => {
+        const target = await readlink(parent.at(name));
+        sftp.name(reqid, [{ filename: target, longname: target, attrs: {} as Attributes }]);
+      }),
+    ),
   );
   // A symlink is a way to point outside the scope later: not offered.
   sftp.on("SYMLINK", (reqid) => sftp.status(reqid, STATUS_CODE.OP_UNSUPPORTED, "symlinks are not supported over SFTP"));
@@ -276,7 +304,7 @@ export function serveSftp(sftp: SFTPWrapper, scope: SftpScope): void {
   // The client closing its side ends the subsystem: close ours so the client can exit.
   sftp.on("end", () => sftp.end());
   sftp.on("close", () => {
-    for (const h of handles.values()) if (h.kind === "file") void h.fh.close().catch(() => {});
+    for (const h of handles.values()) void (h.kind === "file" ? h.fh : h.dir.fh).close().catch(() => {});
     handles.clear();
   });
 }
