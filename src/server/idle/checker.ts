@@ -26,12 +26,15 @@ const statusView = z.object({
  * second portal instance doing the same pass gets a conflict and does nothing). Returns the ids
  * it stopped.
  */
-export async function checkIdleServers(now = new Date()): Promise<string[]> {
+export type IdleStopper = (s: Server) => Promise<unknown>;
+const stopAsOwner: IdleStopper = (s) => stopServer(s.userId, s.id);
+
+export async function checkIdleServers(now = new Date(), stop: IdleStopper = stopAsOwner): Promise<string[]> {
   const servers = await db.server.findMany({ where: { status: "running", OR: [{ kind: "dev" }, { kind: "game", idleStopMinutes: { not: null } }] } });
   const stopped: string[] = [];
   for (const s of servers) {
     try {
-      if (await checkOne(s, now)) stopped.push(s.id);
+      if (await checkOne(s, now, stop)) stopped.push(s.id);
     } catch (err) {
       log.warn({ serverId: s.id, err: (err as Error).message }, "idle check failed");
     }
@@ -39,7 +42,7 @@ export async function checkIdleServers(now = new Date()): Promise<string[]> {
   return stopped;
 }
 
-async function checkOne(s: Server, now: Date): Promise<boolean> {
+async function checkOne(s: Server, now: Date, stop: IdleStopper): Promise<boolean> {
   const kind = s.kind === "game" ? "game" : "dev";
   const limit = idleLimitMinutes(kind, s.idleStopMinutes, (await limitsFor(s.userId)).devIdleStopMinutes);
   if (limit === null) return false;
@@ -51,7 +54,8 @@ async function checkOne(s: Server, now: Date): Promise<boolean> {
     now,
     limitMinutes: limit,
     lastActivityAt: s.lastActivityAt,
-    agentStartedAt: new Date(now.getTime() - st.uptimeSeconds * 1000),
+    // Uptime is real time even when the caller's clock is not.
+    agentStartedAt: new Date(Date.now() - st.uptimeSeconds * 1000),
     consoleViewers: st.activity?.consoleViewers ?? 0,
     sshConnections: st.ssh?.connections ?? 0,
     players: st.players?.online ?? 0,
@@ -63,7 +67,7 @@ async function checkOne(s: Server, now: Date): Promise<boolean> {
   if (!d.stop) return false;
   const what = kind === "game" ? "no players" : "no console, IDE, SSH or file activity";
   try {
-    await stopServer(s.userId, s.id);
+    await stop(s);
   } catch (err) {
     log.info({ serverId: s.id, err: (err as Error).message }, "idle stop skipped");
     return false;
