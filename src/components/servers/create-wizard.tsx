@@ -54,7 +54,8 @@ export function CreateWizard() {
 
   const runtimes = catalog.data?.runtimes ?? [];
   const games = catalog.data?.games ?? [];
-  const runtime = runtimes.find((r) => r.name === (runtimeId || runtimes[0]?.name));
+  // Node is the default runtime when it is offered (the catalog lists runtimes alphabetically).
+  const runtime = runtimes.find((r) => r.name === (runtimeId || (runtimes.some((x) => x.name === "node") ? "node" : runtimes[0]?.name)));
   const game = gameTemplate || games[0]?.name || "";
   const preparingOf = (kinds: string[]) => (preparing.data?.items ?? []).filter((i) => kinds.includes(i.kind ?? "") || (i.kind === null && kinds.includes(i.name === "flying-squid" ? "game" : i.name === "code-server" ? "service" : "runtime")));
   const gamesPreparing = preparingOf(["game"]);
