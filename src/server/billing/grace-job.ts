@@ -1,6 +1,7 @@
 import type { Service } from "../lifecycle";
 import { logger } from "../log/logger";
 import { billingConfig } from "./config";
+import { reconcilePlanLimits } from "./plan-enforcement";
 import { reconcileSuspensions, type StopServer } from "./suspension";
 import { sendBillingNoticesSafely } from "../notify/billing-notices";
 
@@ -18,6 +19,9 @@ export function billingGraceService(stopServer: StopServer, intervalMs = 60_000)
     running = reconcileSuspensions(billingConfig(), stopServer)
       .then(async (r) => {
         if (r.suspended || r.stopped || r.lifted || r.stopFailures) log.info(r, "billing check changed servers");
+        // Cancelled or downgraded plans: servers the plan no longer covers are stopped until it does.
+        const p = await reconcilePlanLimits(stopServer);
+        if (p.stopped || p.lifted || p.failures) log.info(p, "plan check changed servers");
         // Grace reminders, suspensions and resumptions are told to the account owner (once each).
         await sendBillingNoticesSafely(billingConfig());
       })
