@@ -113,6 +113,20 @@ describe("notify (real SMTP, real webhook receiver)", () => {
     expect(smtp.messages.filter((m) => JSON.stringify(m.to).includes(to))).toHaveLength(1);
   }, 90_000);
 
+  it("webhooks belong to the server's owner: others can neither add nor remove them, nor see them", async () => {
+    const { deleteWebhook, listWebhooks } = await import("./webhooks/service");
+    const a = await makeUserAndServer();
+    const b = await makeUserAndServer();
+    const { webhook } = await createWebhook(a.user.id, { serverId: a.server.id, url: hooks.url, format: "generic" });
+    await expect(createWebhook(b.user.id, { serverId: a.server.id, url: hooks.url, format: "generic" })).rejects.toThrow("No such server.");
+    await expect(deleteWebhook(b.user.id, webhook.id)).rejects.toThrow("No such webhook.");
+    expect(await listWebhooks(b.user.id)).toEqual([]);
+    expect((await listWebhooks(a.user.id)).map((h) => h.id)).toEqual([webhook.id]);
+    expect(JSON.stringify(await listWebhooks(a.user.id))).not.toContain("zlhwh_");
+    await deleteWebhook(a.user.id, webhook.id);
+    expect(await listWebhooks(a.user.id)).toEqual([]);
+  });
+
   it("refuses a second mail for the same idempotency key and a webhook to a private address without the test allowance", async () => {
     const { queueMail } = await import("../mail/queue");
     const key = `test:${randomUUID()}`;
