@@ -60,7 +60,10 @@ if (role === "upstream") {
   const { encodeIdeSession } = await import("../src/server/ide/session-cookie");
   const vmid = 6070;
   const fixed = { ok: true as const, target: { serverId: "bench-server", endpoint: { url: target! }, token: agentToken! }, folder: null };
-  const routes = createIdeRoutes({ resolveAccess: () => fixed, jtiStore: { markUsed: async () => true }, isRevoked: () => false });
+  const { createConnectionCaps } = await import("../src/server/http/connection-caps");
+  // Capacity is measured here, not the per-user and per-process policy caps.
+  const socketCaps = createConnectionCaps({ perUser: 1_000_000, global: 1_000_000 });
+  const routes = createIdeRoutes({ resolveAccess: () => fixed, jtiStore: { markUsed: async () => true }, isRevoked: () => false, socketCaps });
   const server = http.createServer(async (req, res) => {
     if (await routes.http(req, res)) return;
     res.writeHead(404).end();

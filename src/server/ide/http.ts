@@ -13,6 +13,7 @@ import { cutTunnels, startIdleSweeper } from "./tunnels";
 import { createAccessResolver, createJtiStore, createRevocationCheck } from "./store";
 import type { JtiStore } from "./token";
 import type { ConnectionRoute } from "./front";
+import type { ConnectionCaps } from "../http/connection-caps";
 
 /**
  * The production host router, registered first in src/server/http/routes.ts. Built on first use so
@@ -35,7 +36,7 @@ function once<T>(f: () => T): () => T {
  * The hosted IDE routes as production wires them. The proxy benchmark passes a fixed resolver and
  * jti store to measure exactly this code without a database.
  */
-export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiStore?: JtiStore; isRevoked?: RevocationCheck } = {}) {
+export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiStore?: JtiStore; isRevoked?: RevocationCheck; socketCaps?: ConnectionCaps } = {}) {
   const portal = portalUrl();
   const forwarder = createForwarder({
     clientAddress: (req) => clientAddress(req, env.ZLH_TRUSTED_PROXIES),
@@ -56,6 +57,7 @@ export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiS
     resolveAccess: overrides.resolveAccess ?? createAccessResolver(db),
     isRevoked: overrides.isRevoked ?? createRevocationCheck(db),
     forwarder,
+    socketCaps: overrides.socketCaps,
     log,
   });
 }
