@@ -76,9 +76,6 @@ const schema = z.object({
   // Also write the portal's log lines to this file, at ZLH_LOG_FILE_LEVEL (default info).
   ZLH_LOG_FILE: z.string().min(1).optional(),
   ZLH_LOG_FILE_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).optional(),
-  // Also write the portal's log lines to this file, at ZLH_LOG_FILE_LEVEL (default info).
-  ZLH_LOG_FILE: z.string().min(1).optional(),
-  ZLH_LOG_FILE_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).optional(),
   // Email (#19): SMTP server URL (smtp:// or smtps://, credentials inside); unset: the local outbox
   // <data>/outbox (.eml files, listed at /dev/outbox in development). ZLH_MAIL_FROM is the sender.
   ZLH_SMTP_URL: z.url({ protocol: /^smtps?$/ }).or(z.literal("")).optional(),

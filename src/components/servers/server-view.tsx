@@ -184,12 +184,12 @@ export function ServerView({ serverId, devDomain }: { serverId: string; devDomai
         </Card>
       )}
 
+      {tab === "logs" &&
+        (running ? <LogViewer serverId={serverId} source={server.kind === "game" ? "game" : "code-server"} /> : <Alert tone="info">Start the server to read its logs.</Alert>)}
+
       {tab === "backups" && <BackupsPanel serverId={serverId} kind={server.kind === "game" ? "game" : "dev"} running={running} />}
 
       {tab === "schedules" && <SchedulesPanel serverId={serverId} kind={server.kind === "game" ? "game" : "dev"} />}
-
-      {tab === "logs" &&
-        (running ? <LogViewer serverId={serverId} source={server.kind === "game" ? "game" : "code-server"} /> : <Alert tone="info">Start the server to read its logs.</Alert>)}
 
       {tab === "ssh" && (
         <Card>
