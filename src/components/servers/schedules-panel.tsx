@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, CardTitle, Field } from "~/components/ui";
 import { useTRPC } from "~/trpc/react";
+import { IdleSettings } from "./idle-settings";
 
 type Action = "restart" | "backup" | "command";
 
@@ -28,30 +29,33 @@ export function SchedulesPanel({ serverId, kind }: { serverId: string; kind: "ga
 
   return (
     <div className="grid gap-6 lg:grid-cols-3">
-      <Card className="lg:col-span-1">
-        <CardHeader>
-          <CardTitle>New schedule</CardTitle>
-        </CardHeader>
-        <CardBody>
-          <form onSubmit={submit} className="space-y-3">
-            <label className="block space-y-1.5 text-sm font-medium text-zinc-300">
-              <span>Action</span>
-              <select value={action} onChange={(e) => setAction(e.target.value as Action)} className="block h-10 w-full rounded-lg bg-zinc-900/80 px-3 text-sm text-zinc-100 ring-1 ring-white/10">
-                <option value="backup">Back up</option>
-                <option value="restart">Restart</option>
-                {kind === "game" && <option value="command">Console command</option>}
-              </select>
-            </label>
-            {action === "command" && <Field label="Command" value={command} onChange={(e) => setCommand(e.target.value)} placeholder="say Restart in 5 minutes" />}
-            <Field label="Cron expression" value={cron} onChange={(e) => setCron(e.target.value)} hint="minute hour day month weekday, e.g. 0 4 * * * = every day at 04:00" />
-            <Field label="Time zone" value={timezone} onChange={(e) => setTimezone(e.target.value)} hint="IANA name, e.g. Europe/Berlin" />
-            {error && <Alert tone="danger">{error}</Alert>}
-            <Button type="submit" pending={create.isPending}>
-              Add schedule
-            </Button>
-          </form>
-        </CardBody>
-      </Card>
+      <div className="space-y-6 lg:col-span-1">
+        <Card>
+          <CardHeader>
+            <CardTitle>New schedule</CardTitle>
+          </CardHeader>
+          <CardBody>
+            <form onSubmit={submit} className="space-y-3">
+              <label className="block space-y-1.5 text-sm font-medium text-zinc-300">
+                <span>Action</span>
+                <select value={action} onChange={(e) => setAction(e.target.value as Action)} className="block h-10 w-full rounded-lg bg-zinc-900/80 px-3 text-sm text-zinc-100 ring-1 ring-white/10">
+                  <option value="backup">Back up</option>
+                  <option value="restart">Restart</option>
+                  {kind === "game" && <option value="command">Console command</option>}
+                </select>
+              </label>
+              {action === "command" && <Field label="Command" value={command} onChange={(e) => setCommand(e.target.value)} placeholder="say Restart in 5 minutes" />}
+              <Field label="Cron expression" value={cron} onChange={(e) => setCron(e.target.value)} hint="minute hour day month weekday, e.g. 0 4 * * * = every day at 04:00" />
+              <Field label="Time zone" value={timezone} onChange={(e) => setTimezone(e.target.value)} hint="IANA name, e.g. Europe/Berlin" />
+              {error && <Alert tone="danger">{error}</Alert>}
+              <Button type="submit" pending={create.isPending}>
+                Add schedule
+              </Button>
+            </form>
+          </CardBody>
+        </Card>
+        <IdleSettings serverId={serverId} />
+      </div>
       <Card className="lg:col-span-2">
         <CardHeader>
           <CardTitle>Schedules</CardTitle>
