@@ -33,7 +33,7 @@ describe("security-relevant actions leave an audit row", () => {
     const u = await db.user.create({ data: { email: `audit-${randomUUID()}@example.test`, passwordHash: "x" } });
     const vmid = 900_000 + Math.floor(Math.random() * 90_000);
     const s = await db.server.create({
-      data: { userId: u.id, name: "dev", kind: "dev", vmid, provider: "local", status: "running", enableCodeServer: true, codeServerUrl: "http://127.0.0.1:1" },
+      data: { userId: u.id, name: "dev", kind: "dev", vmid, provider: "local", status: "running", enableCodeServer: true, agentUrl: "http://127.0.0.1:1" },
     });
     const r = await issueIdeUrl(db, u.id, { id: s.id }, () => "http://dev.localhost");
     expect(r.ok).toBe(true);

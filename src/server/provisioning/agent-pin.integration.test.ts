@@ -34,7 +34,7 @@ beforeAll(async () => {
     rotatesTokenOnStart: false,
     nextVmid: async (n) => n,
     create: async () => { throw new Error("not used"); },
-    start: async (ref) => ({ agentUrl: agent.url, codeServerUrl: null, sshHost: null, sshPort: null, gamePort: 25565, isolated: true, providerRef: ref }),
+    start: async (ref) => ({ agentUrl: agent.url, sshHost: null, sshPort: null, gamePort: 25565, isolated: true, providerRef: ref }),
     stop: async () => {},
     state: async () => "running",
     destroy: async () => {},

@@ -89,7 +89,6 @@ export async function startAgent(server: Server, signal: AbortSignal): Promise<S
     data: {
       agentUrl: started.agentUrl,
       agentTokenEnc: encryptToken(token, rt.secretKey, server.id),
-      codeServerUrl: server.kind === "dev" ? started.codeServerUrl : null,
       sshHost: started.sshHost,
       sshPort: started.sshPort,
       isolated: started.isolated,
@@ -220,7 +219,6 @@ export async function runCreate(serverId: string, ctx: JobContext): Promise<{ ou
           // A new container makes a new TLS key: its pin comes from the hand-over at start.
           agentCertPinEnc: null,
           agentUrl: c.agentUrl || null,
-          codeServerUrl: s.kind === "dev" ? c.codeServerUrl : null,
           sshHost: c.sshHost,
           sshPort: c.sshPort,
           isolated: c.isolated,
@@ -265,7 +263,7 @@ export async function failAndCleanUp(serverId: string, reason: string): Promise<
   }
   await db.server.updateMany({
     where: { id: serverId, status: { in: ["provisioning", "starting"] } },
-    data: { status: "error", lastError: reason, agentUrl: null, agentTokenEnc: null, agentCertPinEnc: null, codeServerUrl: null, providerRef: null },
+    data: { status: "error", lastError: reason, agentUrl: null, agentTokenEnc: null, agentCertPinEnc: null, providerRef: null },
   });
   await recordEvent(serverId, "job", "failed", `Provisioning failed: ${reason}`);
 }
@@ -285,7 +283,7 @@ export async function runDelete(serverId: string, ctx: JobContext): Promise<{ ou
     }
     await db.server.update({
       where: { id: serverId },
-      data: { status: "deleted", agentUrl: null, agentTokenEnc: null, agentCertPinEnc: null, codeServerUrl: null, providerRef: null, sshHost: null, sshPort: null },
+      data: { status: "deleted", agentUrl: null, agentTokenEnc: null, agentCertPinEnc: null, providerRef: null, sshHost: null, sshPort: null },
     });
     await recordEvent(serverId, "job", "done", "Server deleted");
     return { outcome: "deleted" };

@@ -33,7 +33,6 @@ describe.sequential("a game server on the local provider", () => {
     expect(running).toMatchObject({ installed: true, template: "flying-squid" });
     const row = await db.server.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.status).toBe("running");
-    expect(row.codeServerUrl).toBeNull();
 
     const killed = await u.caller.servers.kill({ serverId: created.id });
     expect(killed.accepted).toBe("kill");

@@ -31,7 +31,7 @@ beforeAll(async () => {
   }
   const make = async (n: number, status: string, enableCodeServer: boolean) =>
     (await db.server.create({
-      data: { userId: users.a.id, name: `s${n}`, kind: "dev", vmid: vmid + n, provider: "local", status, enableCodeServer, codeServerUrl: "http://127.0.0.1:1" },
+      data: { userId: users.a.id, name: `s${n}`, kind: "dev", vmid: vmid + n, provider: "local", status, enableCodeServer, agentUrl: "http://127.0.0.1:1" },
     })).id;
   servers.running = await make(0, "running", true);
   servers.stopped = await make(1, "stopped", true);

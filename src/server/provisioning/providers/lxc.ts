@@ -138,7 +138,6 @@ export class LxcProvider implements Provider {
     return {
       agentUrl: `unix:${f.agentSocket}`,
       // code-server is only reachable through the agent (the IDE tunnel), never from the host.
-      codeServerUrl: null,
       sshHost: layout.kind === "dev" ? this.publishAddress() : null,
       sshPort: layout.kind === "dev" ? layout.ports.ssh : null,
       gamePort: layout.ports.game,

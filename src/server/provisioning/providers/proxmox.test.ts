@@ -54,7 +54,6 @@ describe("proxmox provider against a fake Proxmox VE API", () => {
     expect(await provider.state(created.providerRef)).toBe("stopped");
     const started = await provider.start(created.providerRef, { agentToken: "x", artifactsUrl: "http://a/" });
     expect(started.agentUrl).toBe(`https://10.20.0.${vmid % 250}:7070`);
-    expect(started.codeServerUrl).toBeNull();
     expect(await provider.state(started.providerRef)).toBe("running");
     await provider.start(started.providerRef, { agentToken: "x", artifactsUrl: "http://a/" }); // no-op when running
 

@@ -69,7 +69,6 @@ export class ProxmoxProvider implements Provider {
     const host = ref.ip;
     return {
       agentUrl: host ? `https://${host.includes(":") ? `[${host}]` : host}:${AGENT_PORT}` : "",
-      codeServerUrl: null,
       sshHost: host,
       sshPort: host ? SSH_PORT : null,
       gamePort: GAME_PORT,

@@ -16,8 +16,6 @@ export type ContainerSpec = {
 
 export type CreatedContainer = {
   agentUrl: string;
-  /** Where code-server listens for this container (the hosted IDE proxies to it). */
-  codeServerUrl: string | null;
   sshHost: string | null;
   sshPort: number | null;
   /** Port the game server binds to inside the container. */
