@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAudit } from "../audit/audit";
 import { bumpSessionVersion } from "../auth/session-version";
 import { billingConfig } from "../billing/config";
 import { stripeClient } from "../billing/stripe-client";
@@ -64,6 +65,7 @@ export async function deleteAccount(userId: string, input: z.input<typeof delete
   });
   await bumpSessionVersion(userId);
   await kickMail(goodbye);
+  await recordAudit({ actorId: userId, action: "account.delete", targetType: "user", targetId: userId, ip: ctx.address, data: { servers: servers.length } });
   log.info({ userId, servers: servers.length }, "account deleted");
   return { deleted: true, servers: servers.length };
 }

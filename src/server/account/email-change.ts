@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAudit } from "../audit/audit";
 import { bumpSessionVersion } from "../auth/session-version";
 import { db } from "../db/client";
 import { logger } from "../log/logger";
@@ -80,6 +81,7 @@ export async function confirmEmailChange(token: string): Promise<ConfirmResult> 
   if (!out.ok) return out;
   await bumpSessionVersion(out.userId);
   await kickMail(out.notice);
+  await recordAudit({ actorId: out.userId, action: "account.email_change", targetType: "user", targetId: out.userId });
   log.info({ userId: out.userId }, "email address changed");
   return { ok: true, email: out.email };
 }

@@ -76,6 +76,7 @@ describe("verification", () => {
     expect(await caller(null).accountEmail.verify({ token: tokenOf(link) })).toEqual({ ok: true, email: user.email });
     expect((await caller(null).accountEmail.verify({ token: tokenOf(link) })).ok).toBe(false);
     expect(await caller(user).accountEmail.status()).toEqual({ email: user.email, verified: true });
+    expect(await db.auditLog.count({ where: { action: "account.email_verified", targetId: user.id } })).toBe(1);
 
     // The same sign-up again answers the same, creates nothing, and emails the owner.
     expect(await caller(null).account.signUp({ email: user.email, password: "some other password" })).toEqual({ ok: true });
@@ -214,6 +215,7 @@ describe("delete account", () => {
     await expect(verifyCredentials(db, { email: user.email, password }, { address: "10.6.0.1" })).rejects.toThrow();
     await waitMail(user.email, "Your ZeroLagHub account was deleted");
     await until("the goodbye row erased", async () => (await db.mailMessage.count({ where: { to: user.email } })) === 0, 10_000);
+    expect(await db.auditLog.count({ where: { action: "account.delete", targetId: user.id } })).toBe(1);
     // The address is free again.
     expect(await caller(null).account.signUp({ email: user.email, password })).toEqual({ ok: true });
   }, 90_000);

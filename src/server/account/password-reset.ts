@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAudit } from "../audit/audit";
 import { bumpSessionVersion } from "../auth/session-version";
 import { db } from "../db/client";
 import { logger } from "../log/logger";
@@ -73,6 +74,7 @@ export async function resetPassword(input: z.input<typeof resetPasswordInput>): 
   if (!result) throw new AccountError("NOT_FOUND", "This reset link is invalid, was already used or has expired. Ask for a new one.");
   await bumpSessionVersion(result.user.id);
   await kickMail(result.notice);
+  await recordAudit({ actorId: result.user.id, action: "account.password_reset", targetType: "user", targetId: result.user.id });
   log.info({ userId: result.user.id }, "password reset: every session signed out");
   return { email: result.user.email };
 }

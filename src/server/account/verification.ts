@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import { recordAudit } from "../audit/audit";
 import { db } from "../db/client";
 import { logger } from "../log/logger";
 import { publicUrl } from "../mail/config";
@@ -67,14 +68,17 @@ export type VerifyResult = { ok: true; email: string } | { ok: false; reason: st
 
 /** Spends the link and marks the address verified, if it is still the account's address. */
 export async function verifyEmail(token: string): Promise<VerifyResult> {
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx): Promise<VerifyResult & { userId?: string }> => {
     const row = await spendToken(tx, "verify", token);
     if (!row) return { ok: false, reason: "This link is invalid, was already used or has expired. Sign in and send a new one from Settings." };
     const user = await tx.user.findUnique({ where: { id: row.userId }, select: { email: true, deletedAt: true } });
     if (!user || user.deletedAt || user.email !== row.email) return { ok: false, reason: "This link is for an address the account no longer uses." };
     await tx.user.update({ where: { id: row.userId }, data: { emailVerifiedAt: new Date() } });
-    return { ok: true, email: user.email };
+    return { ok: true, email: user.email, userId: row.userId };
   });
+  if (!result.ok || !result.userId) return result;
+  await recordAudit({ actorId: result.userId, action: "account.email_verified", targetType: "user", targetId: result.userId });
+  return { ok: true, email: result.email };
 }
 
 /** For a second server and paid plans: refused until the address is confirmed. */
