@@ -78,7 +78,7 @@ describe("crash notifications", () => {
     try {
       process.kill(gamePid(path.join((h.provider as LocalProvider).dirOf(created.vmid), "root")), "SIGKILL");
       const mail = await until("the crash email", () => smtp.messages.find((m) => JSON.stringify(m.to).includes(user.email)), 60_000);
-      expect(mail.subject).toBe("[crashy] crashy crashed");
+      expect(mail.subject).toBe("crashy crashed");
       expect(mail.text).toContain("killed by SIGKILL");
       expect(mail.html).toContain("killed by SIGKILL");
       const call = await until("the webhook call", () => hooks.calls[0], 30_000);

@@ -124,7 +124,8 @@ export const templates = {
     content: (d: { kind: z.infer<typeof notificationKindSchema>; title: string; body: string; serverName: string | null; url: string; settingsUrl: string }): EmailContent & { subject: string } => {
       const info = kindInfo[d.kind];
       return {
-        subject: d.serverName ? `[${d.serverName}] ${d.title}` : d.title,
+        // Titles that already name the server are not prefixed with it again.
+        subject: d.serverName && !d.title.includes(d.serverName) ? `[${d.serverName}] ${d.title}` : d.title,
         preheader: `${info.label}${d.serverName ? ` on ${d.serverName}` : ""}`,
         heading: d.title,
         paragraphs: [d.body],

@@ -40,7 +40,8 @@ describe("email templates", () => {
     expect(r.html).not.toContain("<script>");
     expect(r.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more");
     expect(r.text).toContain("<script>alert(1)</script> & more");
-    expect(r.subject).toBe("[mc] mc crashed");
+    expect(r.subject).toBe("mc crashed");
+    expect(renderTemplate("notification", { ...(samples.notification as object), title: "The game crashed" }).subject).toBe("[mc] The game crashed");
   });
 
   it("refuses bad data and non-http links", () => {
