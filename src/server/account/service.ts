@@ -5,6 +5,7 @@ import { beginSignInAttempt } from "../ratelimit/signin";
 import { tooManyAttemptsMessage } from "../ratelimit/window";
 import { hashPassword, needsRehash, verifyPassword } from "./password";
 import { initialRole } from "../admin/admin-emails";
+import { recordAudit } from "../audit/audit";
 import {
   AccountError,
   changePasswordInput,
@@ -38,7 +39,9 @@ export async function signUp(db: Db, input: SignUpInput): Promise<AccountSummary
   const passwordHash = await hashPassword(password);
   try {
     // Listed in ZLH_ADMIN_EMAILS: an admin from the first sign-in (#17).
-    return await db.user.create({ data: { email, passwordHash, role: initialRole(email) }, select: summary });
+    const user = await db.user.create({ data: { email, passwordHash, role: initialRole(email) }, select: summary });
+    await recordAudit({ actorId: user.id, action: "auth.sign_up", targetType: "user", targetId: user.id });
+    return user;
   } catch (err) {
     if (isUniqueViolation(err)) throw new AccountError("EMAIL_TAKEN", "An account with this email already exists.", "email");
     throw err;
