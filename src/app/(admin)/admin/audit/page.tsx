@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { AdminAudit } from "~/components/admin/audit";
 import { PageHeader } from "~/components/ui";
 import { requireAdmin } from "~/server/admin/guard";
@@ -10,7 +11,9 @@ export default async function AdminAuditPage() {
   return (
     <>
       <PageHeader title="Audit log" description="Sign-ins, key changes, IDE tokens issued and admin actions." />
-      <AdminAudit />
+      <Suspense>
+        <AdminAudit />
+      </Suspense>
     </>
   );
 }
