@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { descendants, isCodeServerFor, parseCmdline, parseStat, pickMain, procState, processTable, type ProcInfo } from "./proc-scan";
 
 const dir = "/root/x/opt/zlh/services/code-server";
-const sock = "/run/zlh/code-server.sock";
+const sock = "/run/zlh-code-server/code-server.sock";
 const argv = (socket: string, style: "split" | "eq" = "split") => [
   `${dir}/node/bin/node`,
   `${dir}/lib/node_modules/code-server/out/node/entry.js`,
@@ -23,7 +23,7 @@ describe("proc scan policy", () => {
   it("matches our install dir and socket only", () => {
     expect(isCodeServerFor(argv(sock), dir, sock)).toBe(true);
     expect(isCodeServerFor(argv(sock, "eq"), dir, sock)).toBe(true);
-    expect(isCodeServerFor(argv("/run/zlh/other.sock"), dir, sock)).toBe(false);
+    expect(isCodeServerFor(argv("/run/zlh-code-server/other.sock"), dir, sock)).toBe(false);
     expect(isCodeServerFor(argv(`${sock}.old`), dir, sock)).toBe(false);
     expect(isCodeServerFor(argv(sock), "/other/code-server", sock)).toBe(false);
     expect(isCodeServerFor(argv(sock), `${dir}-old`, sock)).toBe(false);

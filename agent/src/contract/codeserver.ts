@@ -30,5 +30,6 @@ export const codeServerStatusSchema = z.object({
 export type CodeServerStatus = z.infer<typeof codeServerStatusSchema>;
 
 export const CODE_SERVER_INSTALL_DIR = "/opt/zlh/services/code-server";
-export const CODE_SERVER_SOCKET = "/run/zlh/code-server.sock";
+/** In a folder of its own, owned by the IDE user (never the agent's /run/zlh, which holds its socket and token). */
+export const CODE_SERVER_SOCKET = "/run/zlh-code-server/code-server.sock";
 export const CODE_SERVER_TUNNEL_PATH = "/tunnel/code-server";
