@@ -13,7 +13,9 @@ const smtpTransports = new Map<string, nodemailer.Transporter>();
 function smtp(url: string): nodemailer.Transporter {
   let t = smtpTransports.get(url);
   if (!t) {
-    t = nodemailer.createTransport(url);
+    // Bounded waits: a hung SMTP server fails the attempt (and the job retries) well before the
+    // queue would consider the job lost and start a second delivery beside it.
+    t = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 });
     smtpTransports.set(url, t);
   }
   return t;
