@@ -1,5 +1,5 @@
 import { Alert } from "~/components/ui";
-import { accountSuspension } from "~/server/admin/users";
+import { accountSuspension } from "~/server/admin/suspension";
 
 /** Shown on every portal page while an operator has suspended the account: the reason, in full. */
 export async function SuspensionBanner({ userId }: { userId: string }) {

@@ -73,9 +73,3 @@ export async function unsuspendUser(actor: { id: string; ip: string | null }, us
   for (const s of servers) await unsuspendServerAsSystem(s.id);
   await recordAudit({ actorId: actor.id, action: "admin.user_unsuspend", targetType: "user", targetId: u.id, ip: actor.ip, data: { email: u.email } });
 }
-
-/** What the portal shows a suspended user (null when in good standing). */
-export async function accountSuspension(userId: string): Promise<{ reason: string; since: Date | null } | null> {
-  const u = await db.user.findUnique({ where: { id: userId }, select: { suspendedReason: true, suspendedAt: true } });
-  return u?.suspendedReason ? { reason: u.suspendedReason, since: u.suspendedAt } : null;
-}
