@@ -32,6 +32,8 @@ export async function runBackup(backupId: string, signal: AbortSignal, opts: { k
   }, PROGRESS_MS);
   try {
     const { body, manifest } = await openAgentBackup(server, backupId, signal);
+    // The store's pipeline sees the stream's errors; a reset reported after it settled (an abort) is not news.
+    body.on("error", () => undefined);
     const m = await backupStore().put(server.id, backupId, body, () => manifest(), signal);
     await db.backup.update({
       where: { id: backupId },
