@@ -7,6 +7,7 @@ import { cmdline, containerPids, isAlive } from "./proc";
 import { detectIsolation, privateTmpFor, sandboxCommand, type IsolationMode } from "./isolation";
 import type { ContainerSpec, ContainerState, CreatedContainer, Provider, StartOptions } from "./types";
 import { freePort } from "../../net/free-port";
+import { unisolatedAgentEnv } from "./agent-env";
 
 /**
  * The single-machine provider: a container is a folder <data>/containers/<vmid> (root/ is the
@@ -141,8 +142,8 @@ export class LocalProvider implements Provider {
         cwd: path.join(dir, "root"),
         detached: true,
         stdio: ["ignore", out, out],
-        // The token travels in the environment (readable by root only), not on the command line.
-        env: { ...process.env, ZLH_AGENT_TOKEN: opts.agentToken, LOG_LEVEL: process.env.AGENT_LOG_LEVEL ?? "info", NODE_ENV: "production" },
+        // An allowlist: the portal's own secrets never reach the agent (or the tenant beside it).
+        env: unisolatedAgentEnv(process.env, opts.agentToken) as NodeJS.ProcessEnv,
       });
       child.unref();
       if (!child.pid) throw new Error("could not start the agent process");
