@@ -31,6 +31,7 @@ const schema = z.object({
   ZLH_PROXMOX_TOKEN_ID: z.string().regex(/^[^@!\s]+@[^!\s]+![^=\s]+$/, "must look like USER@REALM!TOKENID").optional(),
   ZLH_PROXMOX_TOKEN_SECRET: z.string().min(1).optional(),
   ZLH_PROXMOX_NODE: z.string().min(1).optional(),
+  ZLH_PROXMOX_NODES: z.string().regex(/^[\w.-]+(,[\w.-]+)*$/, "must be a comma-separated list of node names").optional(),
   ZLH_PROXMOX_TEMPLATE: z.string().min(1).optional(),
   ZLH_PROXMOX_STORAGE: z.string().min(1).optional(),
   ZLH_PROXMOX_BRIDGE: z.string().min(1).optional(),

@@ -12,8 +12,10 @@ import { validateRequest } from "./proxmox-schema";
  * recorded in `refused`. `failNext` makes the next task of a type end with an error exitstatus.
  */
 export type FirewallRule = { pos: number; type: string; action: string; proto?: string; dport?: string; source?: string; enable?: number; comment?: string };
+export type FakeNode = { name: string; status: "online" | "offline"; maxmem: number; baseMem: number };
 export type FakeContainer = {
   vmid: number;
+  node: string;
   status: "running" | "stopped";
   config: Record<string, string>;
   ip: string;
@@ -26,6 +28,8 @@ export type FakeProxmox = {
   tokenId: string;
   tokenSecret: string;
   node: string;
+  /** The cluster's nodes; a node's used memory is its base plus its containers' configured memory. */
+  nodes: FakeNode[];
   containers: Map<number, FakeContainer>;
   tasks: Map<string, FakeTask>;
   requests: { method: string; path: string; body: Record<string, string>; auth: string | undefined }[];
@@ -40,8 +44,9 @@ export type FakeProxmox = {
   close(): Promise<void>;
 };
 
-export async function startFakeProxmox(opts: { node?: string; tokenId?: string; tokenSecret?: string } = {}): Promise<FakeProxmox> {
-  const node = opts.node ?? "pve";
+export async function startFakeProxmox(opts: { node?: string; nodes?: FakeNode[]; tokenId?: string; tokenSecret?: string } = {}): Promise<FakeProxmox> {
+  const node = opts.node ?? opts.nodes?.[0]?.name ?? "pve";
+  const GiB = 1024 ** 3;
   const tokenId = opts.tokenId ?? "zlh@pve!portal";
   const tokenSecret = opts.tokenSecret ?? "4f2c1a8e-0000-4000-8000-000000000001";
   let taskSeq = 0;
@@ -51,6 +56,7 @@ export async function startFakeProxmox(opts: { node?: string; tokenId?: string; 
     tokenId,
     tokenSecret,
     node,
+    nodes: opts.nodes ?? [{ name: node, status: "online", maxmem: 64 * GiB, baseMem: 4 * GiB }],
     containers: new Map(),
     tasks: new Map(),
     requests: [],
@@ -64,8 +70,8 @@ export async function startFakeProxmox(opts: { node?: string; tokenId?: string; 
     },
   };
 
-  const newTask = (type: string, vmid: number, apply: () => void): string => {
-    const upid = `UPID:${node}:${(0x1000 + ++taskSeq).toString(16).toUpperCase().padStart(8, "0")}:0000ABCD:${Math.floor(Date.now() / 1000).toString(16).toUpperCase()}:${type}:${vmid}:${tokenId}:`;
+  const newTask = (type: string, vmid: number, apply: () => void, on = node): string => {
+    const upid = `UPID:${on}:${(0x1000 + ++taskSeq).toString(16).toUpperCase().padStart(8, "0")}:0000ABCD:${Math.floor(Date.now() / 1000).toString(16).toUpperCase()}:${type}:${vmid}:${tokenId}:`;
     const failure = fake.failNext.get(type);
     if (failure) fake.failNext.delete(type);
     fake.tasks.set(upid, { upid, type, vmid, pollsLeft: 2, exitstatus: failure ?? "OK", apply: failure ? () => {} : apply });
@@ -103,26 +109,43 @@ export async function startFakeProxmox(opts: { node?: string; tokenId?: string; 
       while (fake.containers.has(id)) id++;
       return send(200, String(id));
     }
+    if (req.method === "GET" && p === "/cluster/resources") {
+      const used = (n: string) => [...fake.containers.values()].filter((c) => c.node === n).reduce((sum, c) => sum + Number(c.config.memory ?? 0) * 1024 * 1024, 0);
+      const nodes = fake.nodes.map((n) => ({
+        id: `node/${n.name}`, type: "node", node: n.name, status: n.status,
+        ...(n.status === "online" ? { maxmem: n.maxmem, mem: n.baseMem + used(n.name), maxcpu: 8, cpu: 0.1 } : {}),
+      }));
+      const vms = [...fake.containers.values()].map((c) => ({ id: `lxc/${c.vmid}`, type: "lxc", vmid: c.vmid, node: c.node, status: c.status, name: c.config.hostname }));
+      return send(200, form.type === "node" ? nodes : form.type === "vm" ? vms : [...nodes, ...vms]);
+    }
     if ((m = /^\/nodes\/([^/]+)\/tasks\/([^/]+)\/status$/.exec(p)) && req.method === "GET") {
       const t = fake.tasks.get(decodeURIComponent(m[2]!));
       if (!t) return send(500, null, "no such task");
-      if (t.pollsLeft-- > 0) return send(200, { status: "running", type: t.type, id: String(t.vmid), upid: t.upid, node });
+      if (t.pollsLeft-- > 0) return send(200, { status: "running", type: t.type, id: String(t.vmid), upid: t.upid, node: decodeURIComponent(m[1]!) });
       t.apply();
       t.apply = () => {};
-      return send(200, { status: "stopped", exitstatus: t.exitstatus, type: t.type, id: String(t.vmid), upid: t.upid, node });
+      return send(200, { status: "stopped", exitstatus: t.exitstatus, type: t.type, id: String(t.vmid), upid: t.upid, node: decodeURIComponent(m[1]!) });
     }
     if ((m = /^\/nodes\/([^/]+)\/lxc$/.exec(p)) && req.method === "POST") {
       const vmid = Number(form.vmid);
-      if (fake.containers.has(vmid)) return send(500, null, `CT ${vmid} already exists on node '${node}'`);
+      const on = decodeURIComponent(m[1]!);
+      const target = fake.nodes.find((n) => n.name === on);
+      if (!target) return send(500, null, `no such cluster node '${on}'`);
+      if (target.status !== "online") return send(595, null, `no route to host '${on}'`);
+      const other = fake.containers.get(vmid);
+      if (other) return send(500, null, `CT ${vmid} already exists on node '${other.node}'`);
       const config = { ...form };
       delete config.vmid;
-      return send(200, newTask("vzcreate", vmid, () => fake.containers.set(vmid, { vmid, status: "stopped", config, ip: `10.20.0.${vmid % 250}`, firewall: { options: {}, rules: [] } })));
+      return send(200, newTask("vzcreate", vmid, () => fake.containers.set(vmid, { vmid, node: on, status: "stopped", config, ip: `10.20.0.${vmid % 250}`, firewall: { options: {}, rules: [] } }), on));
     }
     if ((m = /^\/nodes\/([^/]+)\/lxc\/(\d+)(\/.*)?$/.exec(p))) {
       const vmid = Number(m[2]);
       const rest = m[3] ?? "";
-      const ct = fake.containers.get(vmid);
-      if (!ct) return send(500, null, `Configuration file 'nodes/${node}/lxc/${vmid}.conf' does not exist`);
+      const on = decodeURIComponent(m[1]!);
+      const found = fake.containers.get(vmid);
+      // A container is reached through the node it lives on, as in PVE.
+      const ct = found && found.node === on ? found : undefined;
+      if (!ct) return send(500, null, `Configuration file 'nodes/${on}/lxc/${vmid}.conf' does not exist`);
       if (req.method === "GET" && rest === "/firewall/options") return send(200, ct.firewall.options);
       if (req.method === "PUT" && rest === "/firewall/options") {
         Object.assign(ct.firewall.options, form);
@@ -157,14 +180,14 @@ export async function startFakeProxmox(opts: { node?: string; tokenId?: string; 
       if (req.method === "POST" && rest === "/status/start") {
         if (ct.status === "running") return send(500, null, `CT ${vmid} already running`);
         ipPolls.set(vmid, 0);
-        return send(200, newTask("vzstart", vmid, () => (ct.status = "running")));
+        return send(200, newTask("vzstart", vmid, () => (ct.status = "running"), ct.node));
       }
       if (req.method === "POST" && (rest === "/status/shutdown" || rest === "/status/stop")) {
-        return send(200, newTask(rest.endsWith("shutdown") ? "vzshutdown" : "vzstop", vmid, () => (ct.status = "stopped")));
+        return send(200, newTask(rest.endsWith("shutdown") ? "vzshutdown" : "vzstop", vmid, () => (ct.status = "stopped"), ct.node));
       }
       if (req.method === "DELETE" && rest === "") {
         if (ct.status === "running") return send(500, null, `CT ${vmid} is running - destroy failed`);
-        return send(200, newTask("vzdestroy", vmid, () => fake.containers.delete(vmid)));
+        return send(200, newTask("vzdestroy", vmid, () => fake.containers.delete(vmid), ct.node));
       }
     }
     send(501, null, `Method '${req.method} ${p}' not implemented`);

@@ -189,6 +189,12 @@ async function followQuietly(client: AgentClient, record: (p: ProvisionProgress)
   }
 }
 
+/** "Placed on node pve2 (skipped pve1: node is offline)" for the timeline. */
+export function placementMessage(p: { node: string; skipped: { node: string; reason: string }[] }): string {
+  const skipped = p.skipped.map((x) => `${x.node}: ${x.reason}`).join("; ");
+  return `Placed on node ${p.node}${skipped ? ` (skipped ${skipped})` : ""}`;
+}
+
 /** The create job. Returns normally when finished (ready or failed and cleaned up); throws to be retried. */
 export async function runCreate(serverId: string, ctx: JobContext): Promise<{ outcome: "ready" | "failed" | "skipped"; reason?: string }> {
   const rt = provisioningRuntime();
@@ -211,6 +217,7 @@ export async function runCreate(serverId: string, ctx: JobContext): Promise<{ ou
         artifactsUrl: art.url,
         catalogPublicKey: art.publicKey,
       });
+      if (c.placement) await recordEvent(serverId, "step", "info", placementMessage(c.placement), { step: "container", ...c.placement });
       return db.server.update({
         where: { id: serverId },
         data: {
@@ -222,6 +229,7 @@ export async function runCreate(serverId: string, ctx: JobContext): Promise<{ ou
           sshHost: c.sshHost,
           sshPort: c.sshPort,
           isolated: c.isolated,
+          node: c.placement?.node ?? null,
         },
       });
     });

@@ -33,6 +33,11 @@ const schema = z.object({
   ZLH_PROXMOX_TOKEN_ID: z.string().optional(),
   ZLH_PROXMOX_TOKEN_SECRET: z.string().optional(),
   ZLH_PROXMOX_NODE: z.string().optional(),
+  /** Comma-separated nodes new containers may be placed on (default: ZLH_PROXMOX_NODE only). */
+  ZLH_PROXMOX_NODES: z
+    .string()
+    .regex(/^[\w.-]+(,[\w.-]+)*$/, "a comma-separated list of node names")
+    .optional(),
   ZLH_PROXMOX_TEMPLATE: z.string().optional(),
   ZLH_PROXMOX_STORAGE: z.string().optional(),
   ZLH_PROXMOX_BRIDGE: z.string().optional(),
@@ -68,6 +73,7 @@ export function runtimeFromEnv(source: NodeJS.ProcessEnv = process.env): Provisi
           tokenId: required(e.ZLH_PROXMOX_TOKEN_ID, "ZLH_PROXMOX_TOKEN_ID"),
           tokenSecret: required(e.ZLH_PROXMOX_TOKEN_SECRET, "ZLH_PROXMOX_TOKEN_SECRET"),
           node: required(e.ZLH_PROXMOX_NODE, "ZLH_PROXMOX_NODE"),
+          nodes: e.ZLH_PROXMOX_NODES?.split(","),
           template: required(e.ZLH_PROXMOX_TEMPLATE, "ZLH_PROXMOX_TEMPLATE"),
           storage: e.ZLH_PROXMOX_STORAGE ?? "local-lvm",
           bridge: e.ZLH_PROXMOX_BRIDGE ?? "vmbr0",

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { ProxmoxApi, ProxmoxError, lxcInterfaceSchema, lxcStatusSchema } from "./proxmox-api";
 import { FIREWALL_OPTIONS, desiredRules, optionsEnforced, planFirewall } from "./proxmox-firewall";
+import { choosePlacement, clusterNodeSchema } from "./proxmox-placement";
 import type { ContainerSpec, ContainerState, CreatedContainer, Provider, StartOptions } from "./types";
 
 /**
- * LXC containers on a Proxmox VE node. The template (ZLH_PROXMOX_TEMPLATE) boots the agent itself
+ * LXC containers on a Proxmox VE cluster, each placed on the allowed node with the most free memory. The template (ZLH_PROXMOX_TEMPLATE) boots the agent itself
  * (see README: "Proxmox template contract"); this provider creates, starts, stops and destroys the
  * container and finds its address. The agent's token is put in the container's description, from
  * where the template's hookscript installs it before the agent starts. The agent serves HTTPS with a
@@ -21,7 +22,12 @@ export type ProxmoxProviderOptions = {
   url: string;
   tokenId: string;
   tokenSecret: string;
+  /** The node used when no placement list is given (ZLH_PROXMOX_NODE). */
   node: string;
+  /** Nodes new containers may be placed on (ZLH_PROXMOX_NODES); default: only `node`. */
+  nodes?: string[];
+  /** Memory each node keeps for itself when placing (MiB, default 1024). */
+  headroomMb?: number;
   /** ostemplate volume, e.g. local:vztmpl/zlh-agent-debian-12.tar.zst */
   template: string;
   storage: string;
@@ -59,15 +65,16 @@ export class ProxmoxProvider implements Provider {
   private get taskTimeout() {
     return this.o.taskTimeoutMs ?? 120_000;
   }
-  private lxc(vmid: number, rest = ""): string {
-    return `/nodes/${encodeURIComponent(this.o.node)}/lxc/${vmid}${rest}`;
+  private lxc(node: string, vmid: number, rest = ""): string {
+    return `/nodes/${encodeURIComponent(node)}/lxc/${vmid}${rest}`;
   }
   private parseRef(ref: string): Ref {
     return refSchema.parse(JSON.parse(ref));
   }
-  private describe(ref: Ref): CreatedContainer {
+  private describe(ref: Ref, skipped?: { node: string; reason: string }[]): CreatedContainer {
     const host = ref.ip;
     return {
+      placement: { node: ref.node, skipped: skipped ?? [] },
       agentUrl: host ? `https://${host.includes(":") ? `[${host}]` : host}:${AGENT_PORT}` : "",
       sshHost: host,
       sshPort: host ? SSH_PORT : null,
@@ -91,9 +98,9 @@ export class ProxmoxProvider implements Provider {
     throw new ProxmoxError(`no free vmid at or above ${atLeast}`);
   }
 
-  private async current(vmid: number): Promise<"running" | "stopped" | "missing"> {
+  private async current(node: string, vmid: number): Promise<"running" | "stopped" | "missing"> {
     try {
-      return (await this.api.call("GET", this.lxc(vmid, "/status/current"), lxcStatusSchema)).status;
+      return (await this.api.call("GET", this.lxc(node, vmid, "/status/current"), lxcStatusSchema)).status;
     } catch (err) {
       // PVE answers 500 "Configuration file ... does not exist" for an unknown container.
       if (err instanceof ProxmoxError && /does not exist|not found/i.test(err.message)) return "missing";
@@ -105,28 +112,50 @@ export class ProxmoxProvider implements Provider {
    * The container's firewall as policy says, whatever state a crash or an operator left it in:
    * options (on, inbound DROP) and our rules (see proxmox-firewall.ts). Idempotent.
    */
-  async ensureFirewall(vmid: number): Promise<void> {
+  async ensureFirewall(node: string, vmid: number): Promise<void> {
     const cluster = await this.api.call("GET", "/cluster/firewall/options", z.record(z.string(), z.unknown()));
     if (String(cluster.enable ?? "0") !== "1") {
       throw new ProxmoxError("the Proxmox datacenter firewall is off, so container firewalls would not apply: enable it (Datacenter > Firewall > Options > Firewall: Yes)", undefined, true);
     }
-    const options = await this.api.call("GET", this.lxc(vmid, "/firewall/options"), z.record(z.string(), z.unknown()));
-    if (!optionsEnforced(options)) await this.api.call("PUT", this.lxc(vmid, "/firewall/options"), z.null(), { ...FIREWALL_OPTIONS });
-    const rules = await this.api.call("GET", this.lxc(vmid, "/firewall/rules"), z.array(firewallRuleSchema));
+    const options = await this.api.call("GET", this.lxc(node, vmid, "/firewall/options"), z.record(z.string(), z.unknown()));
+    if (!optionsEnforced(options)) await this.api.call("PUT", this.lxc(node, vmid, "/firewall/options"), z.null(), { ...FIREWALL_OPTIONS });
+    const rules = await this.api.call("GET", this.lxc(node, vmid, "/firewall/rules"), z.array(firewallRuleSchema));
     const plan = planFirewall(rules, desiredRules({ agentPort: AGENT_PORT, gamePort: GAME_PORT, sshPort: SSH_PORT, portalAddress: this.o.portalAddress }));
-    for (const pos of plan.remove) await this.api.call("DELETE", this.lxc(vmid, `/firewall/rules/${pos}`), z.null());
+    for (const pos of plan.remove) await this.api.call("DELETE", this.lxc(node, vmid, `/firewall/rules/${pos}`), z.null());
     // Appended after an operator's own rules: ours only ever open ports, theirs may close some.
     let end = rules.length - plan.remove.length;
-    for (const rule of plan.add) await this.api.call("POST", this.lxc(vmid, "/firewall/rules"), z.null(), { ...rule, pos: end++ });
+    for (const rule of plan.add) await this.api.call("POST", this.lxc(node, vmid, "/firewall/rules"), z.null(), { ...rule, pos: end++ });
+  }
+
+  /** The node a container with this vmid already lives on, anywhere in the cluster. */
+  async locate(vmid: number): Promise<string | null> {
+    const vms = await this.api.call("GET", "/cluster/resources", z.array(z.object({ type: z.string(), vmid: z.number().optional(), node: z.string().optional() }).loose()), { type: "vm" });
+    return vms.find((v) => v.type === "lxc" && v.vmid === vmid)?.node ?? null;
+  }
+
+  /** Where a new container goes: the online allowed node with the most free memory (proxmox-placement.ts). */
+  async place(memoryMb: number): Promise<{ node: string; skipped: { node: string; reason: string }[] }> {
+    const nodes = await this.api.call("GET", "/cluster/resources", z.array(z.unknown()), { type: "node" });
+    const parsed = nodes.flatMap((n) => {
+      const r = clusterNodeSchema.safeParse(n);
+      return r.success ? [r.data] : [];
+    });
+    const p = choosePlacement(parsed, memoryMb, { allowed: this.o.nodes?.length ? this.o.nodes : [this.o.node], headroomMb: this.o.headroomMb });
+    if (!p.ok) throw new ProxmoxError(p.reason, undefined, true);
+    return { node: p.node, skipped: p.skipped };
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
-    const ref: Ref = { node: this.o.node, vmid: spec.vmid, ip: null };
-    if ((await this.current(spec.vmid)) !== "missing") {
-      await this.ensureFirewall(spec.vmid);
+    // A retried create finds the container where an earlier attempt put it.
+    const existing = await this.locate(spec.vmid);
+    if (existing) {
+      const ref: Ref = { node: existing, vmid: spec.vmid, ip: null };
+      await this.ensureFirewall(existing, spec.vmid);
       return this.describe(ref);
     }
-    const upid = await this.api.call("POST", `/nodes/${encodeURIComponent(this.o.node)}/lxc`, z.string(), {
+    const { node, skipped } = await this.place(spec.memoryMb);
+    const ref: Ref = { node, vmid: spec.vmid, ip: null };
+    const upid = await this.api.call("POST", `/nodes/${encodeURIComponent(node)}/lxc`, z.string(), {
       vmid: spec.vmid,
       ostemplate: this.o.template,
       hostname: spec.hostname,
@@ -142,30 +171,30 @@ export class ProxmoxProvider implements Provider {
       start: false,
       description: `${TOKEN_PREFIX}${spec.agentToken}\nserver=${spec.serverId} kind=${spec.kind}\nartifacts=${spec.artifactsUrl}${spec.catalogPublicKey ? `\ncatalog-public-key=${spec.catalogPublicKey}` : ""}`,
     });
-    await this.api.waitTask(this.o.node, upid, this.taskTimeout, this.o.pollMs);
-    await this.ensureFirewall(spec.vmid);
-    return this.describe(ref);
+    await this.api.waitTask(node, upid, this.taskTimeout, this.o.pollMs);
+    await this.ensureFirewall(node, spec.vmid);
+    return this.describe(ref, skipped);
   }
 
   async start(providerRef: string, _opts: StartOptions): Promise<CreatedContainer> {
     const ref = this.parseRef(providerRef);
-    const state = await this.current(ref.vmid);
+    const state = await this.current(ref.node, ref.vmid);
     if (state === "missing") throw new ProxmoxError(`container ${ref.vmid} does not exist on ${ref.node}`);
     // Never run a container without its firewall, whatever happened to it since create.
-    await this.ensureFirewall(ref.vmid);
+    await this.ensureFirewall(ref.node, ref.vmid);
     if (state === "stopped") {
-      const upid = await this.api.call("POST", this.lxc(ref.vmid, "/status/start"), z.string());
+      const upid = await this.api.call("POST", this.lxc(ref.node, ref.vmid, "/status/start"), z.string());
       await this.api.waitTask(ref.node, upid, this.taskTimeout, this.o.pollMs);
     }
-    ref.ip = await this.discoverIp(ref.vmid);
+    ref.ip = await this.discoverIp(ref.node, ref.vmid);
     return this.describe(ref);
   }
 
   /** The first IPv4 address on a non-loopback interface, polled until DHCP has given one. */
-  async discoverIp(vmid: number): Promise<string> {
+  async discoverIp(node: string, vmid: number): Promise<string> {
     const deadline = Date.now() + (this.o.ipTimeoutMs ?? 60_000);
     for (;;) {
-      const ifaces = await this.api.call("GET", this.lxc(vmid, "/interfaces"), z.array(lxcInterfaceSchema).nullable());
+      const ifaces = await this.api.call("GET", this.lxc(node, vmid, "/interfaces"), z.array(lxcInterfaceSchema).nullable());
       const inet = (ifaces ?? []).find((i) => i.name !== "lo" && i.inet)?.inet;
       if (inet) return inet.split("/")[0]!;
       if (Date.now() > deadline) throw new ProxmoxError(`container ${vmid} has no IPv4 address after ${Math.round((this.o.ipTimeoutMs ?? 60_000) / 1000)} s`);
@@ -175,14 +204,14 @@ export class ProxmoxProvider implements Provider {
 
   async stop(providerRef: string, timeoutMs = 30_000): Promise<void> {
     const ref = this.parseRef(providerRef);
-    if ((await this.current(ref.vmid)) !== "running") return;
+    if ((await this.current(ref.node, ref.vmid)) !== "running") return;
     try {
       // shutdown lets the agent stop the game cleanly; forceStop turns a hang into a stop.
-      const upid = await this.api.call("POST", this.lxc(ref.vmid, "/status/shutdown"), z.string(), { timeout: Math.ceil(timeoutMs / 1000), forceStop: true });
+      const upid = await this.api.call("POST", this.lxc(ref.node, ref.vmid, "/status/shutdown"), z.string(), { timeout: Math.ceil(timeoutMs / 1000), forceStop: true });
       await this.api.waitTask(ref.node, upid, timeoutMs + this.taskTimeout, this.o.pollMs);
     } catch (err) {
       if (!(err instanceof ProxmoxError)) throw err;
-      const upid = await this.api.call("POST", this.lxc(ref.vmid, "/status/stop"), z.string());
+      const upid = await this.api.call("POST", this.lxc(ref.node, ref.vmid, "/status/stop"), z.string());
       await this.api.waitTask(ref.node, upid, this.taskTimeout, this.o.pollMs);
     }
   }
@@ -193,22 +222,23 @@ export class ProxmoxProvider implements Provider {
 
   async diagnostics(providerRef: string): Promise<string> {
     const ref = this.parseRef(providerRef);
-    return `container ${ref.vmid} on ${ref.node} is ${await this.current(ref.vmid).catch(() => "unknown")}`;
+    return `container ${ref.vmid} on ${ref.node} is ${await this.current(ref.node, ref.vmid).catch(() => "unknown")}`;
   }
 
   async state(providerRef: string): Promise<ContainerState> {
-    return this.current(this.parseRef(providerRef).vmid);
+    const ref = this.parseRef(providerRef);
+    return this.current(ref.node, ref.vmid);
   }
 
   async destroy(providerRef: string): Promise<void> {
     const ref = this.parseRef(providerRef);
-    const state = await this.current(ref.vmid);
+    const state = await this.current(ref.node, ref.vmid);
     if (state === "missing") return;
     if (state === "running") {
-      const upid = await this.api.call("POST", this.lxc(ref.vmid, "/status/stop"), z.string());
+      const upid = await this.api.call("POST", this.lxc(ref.node, ref.vmid, "/status/stop"), z.string());
       await this.api.waitTask(ref.node, upid, this.taskTimeout, this.o.pollMs);
     }
-    const upid = await this.api.call("DELETE", this.lxc(ref.vmid), z.string(), { purge: true, "destroy-unreferenced-disks": true });
+    const upid = await this.api.call("DELETE", this.lxc(ref.node, ref.vmid), z.string(), { purge: true, "destroy-unreferenced-disks": true });
     await this.api.waitTask(ref.node, upid, this.taskTimeout, this.o.pollMs);
   }
 }

@@ -23,6 +23,8 @@ export type CreatedContainer = {
   isolated: boolean;
   /** Opaque to the caller; persisted as Server.providerRef and passed back on every call. */
   providerRef: string;
+  /** Where a cluster provider put the container, and the nodes it passed over with their reasons. */
+  placement?: { node: string; skipped: { node: string; reason: string }[] };
 };
 
 export type ContainerState = "running" | "stopped" | "missing";
