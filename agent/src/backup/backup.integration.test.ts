@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backupManifestSchema, type BackupManifest } from "../contract/backup";
@@ -34,6 +34,7 @@ beforeAll(async () => {
   await mkdir(path.join(home, "workspace/src"), { recursive: true });
   await writeFile(path.join(home, "workspace/src/main.ts"), "console.log('v1')\n");
   await writeFile(path.join(home, "workspace/big.bin"), randomBytes(24 * 1024 * 1024));
+  await chmod(home, 0o755);
 }, 60_000);
 
 afterAll(async () => {
@@ -67,8 +68,11 @@ describe.sequential("agent backups of a dev home", () => {
     const truncated = await restore(archive.subarray(0, archive.length - 100), manifest);
     expect(truncated.status).toBe(422);
 
+    await chmod(home, 0o751);
     const ok = await restore(archive, manifest);
     expect(ok.status).toBe(200);
+    // The restored folder has the original folder's mode (the archive's "./" member), not the snapshot's.
+    expect((await stat(home)).mode & 0o777).toBe(0o755);
     expect(((await ok.json()) as { restore: { scope: string } }).restore.scope).toBe("home");
     expect(await readFile(path.join(home, "workspace/src/main.ts"), "utf8")).toBe("console.log('v1')\n");
     expect(existsSync(path.join(home, "workspace/new.txt"))).toBe(false);

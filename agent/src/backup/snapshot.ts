@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { chmod, chown, mkdir, readdir, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 
@@ -15,8 +15,13 @@ export async function copySnapshot(root: string, excludes: string[], dest: strin
   await mkdir(dest, { recursive: true, mode: 0o700 });
   if (!existsSync(root)) return;
   const entries = (await readdir(root)).filter((n) => !excludes.includes(n)).map((n) => path.join(root, n));
-  if (entries.length === 0) return;
-  await run("cp", ["-a", "--reflink=auto", "-t", dest, "--", ...entries], { signal, maxBuffer: 1024 * 1024 });
+  if (entries.length > 0) await run("cp", ["-a", "--reflink=auto", "-t", dest, "--", ...entries], { signal, maxBuffer: 1024 * 1024 });
+  // The archive's "./" member carries the snapshot folder's owner and mode, and a restore gives
+  // them to the restored folder: they must be the original's (a game user must keep its folder).
+  const st = await stat(root);
+  if (process.getuid?.() === 0) await chown(dest, st.uid, st.gid);
+  await chmod(dest, st.mode & 0o7777);
+  await utimes(dest, st.atime, st.mtime);
 }
 
 export async function removeTree(dir: string): Promise<void> {
