@@ -15,6 +15,18 @@ export function WebhooksManager() {
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.notifications.webhooks.queryKey() });
   const create = useMutation(trpc.notifications.createWebhook.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.notifications.deleteWebhook.mutationOptions({ onSuccess: refresh }));
+  const test = useMutation(trpc.notifications.testWebhook.mutationOptions());
+  const [tested, setTested] = useState<{ id: string; ok: boolean; text: string } | null>(null);
+
+  async function onTest(webhookId: string) {
+    setTested(null);
+    try {
+      const r = await test.mutateAsync({ webhookId });
+      setTested({ id: webhookId, ok: true, text: `Delivered: the receiver answered HTTP ${r.status}.` });
+    } catch (err) {
+      setTested({ id: webhookId, ok: false, text: formError(err).message });
+    }
+  }
   const [error, setError] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
 
@@ -59,9 +71,15 @@ export function WebhooksManager() {
                 </div>
                 <div className="truncate font-mono text-xs text-zinc-500">{h.url}</div>
               </div>
-              <Button variant="ghost" size="sm" pending={remove.isPending && remove.variables?.webhookId === h.id} onClick={() => remove.mutate({ webhookId: h.id })}>
-                Remove
-              </Button>
+              <div className="flex gap-1">
+                <Button variant="secondary" size="sm" pending={test.isPending && test.variables?.webhookId === h.id} onClick={() => onTest(h.id)}>
+                  Send test
+                </Button>
+                <Button variant="ghost" size="sm" pending={remove.isPending && remove.variables?.webhookId === h.id} onClick={() => remove.mutate({ webhookId: h.id })}>
+                  Remove
+                </Button>
+              </div>
+              {tested?.id === h.id && <Alert tone={tested.ok ? "success" : "danger"} className="w-full">{tested.text}</Alert>}
             </li>
           ))}
         </ul>

@@ -2,12 +2,8 @@ import { db } from "../../db/client";
 import { logger } from "../../log/logger";
 import { publicUrl } from "../../mail/config";
 import { kick } from "../../mail/jobs";
-import { unseal } from "../../mail/sealed";
 import { notificationKindSchema } from "../kinds";
-import { postJson } from "./http-post";
-import { webhookBody, type WebhookFormat } from "./payload";
-import { signedHeaders } from "./sign";
-import { allowPrivateTargets, checkWebhookUrl } from "./url-policy";
+import { sendToWebhook } from "./send";
 
 /**
  * The webhook job: one WebhookDelivery row per (notification, webhook). Claimed atomically, posted,
@@ -35,11 +31,8 @@ export async function deliverWebhookJob(id: string): Promise<void> {
       await db.webhookDelivery.update({ where: { id }, data: { status: "cancelled" } });
       return;
     }
-    const allowPrivate = allowPrivateTargets();
-    const verdict = checkWebhookUrl(hook.url, allowPrivate);
-    if (!verdict.ok) throw new Error(verdict.reason);
     const server = n.serverId ? await db.server.findUnique({ where: { id: n.serverId }, select: { id: true, name: true } }) : null;
-    const body = webhookBody(hook.format as WebhookFormat, {
+    const event = {
       id: n.id,
       kind: notificationKindSchema.parse(n.kind),
       title: n.title,
@@ -47,9 +40,8 @@ export async function deliverWebhookJob(id: string): Promise<void> {
       server,
       url: server ? `${publicUrl()}/servers/${server.id}` : `${publicUrl()}/billing`,
       createdAt: n.createdAt,
-    });
-    const secret = unseal("zlh/webhook-secret/v1", hook.secretEnc, hook.id);
-    const status = await postJson(verdict.url, body, { ...signedHeaders(secret, body), "x-zlh-delivery": id }, { guard: !allowPrivate });
+    };
+    const status = await sendToWebhook(hook, event, id);
     await db.webhookDelivery.update({ where: { id }, data: { responseStatus: status } });
     if (status < 200 || status >= 300) throw new Error(`the receiver answered HTTP ${status}`);
   } catch (err) {

@@ -2,6 +2,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { db } from "../../db/client";
+import { publicUrl } from "../../mail/config";
+import { consume } from "../../ratelimit/store";
+import { tooManyAttemptsMessage } from "../../ratelimit/window";
+import { sendToWebhook } from "./send";
 import { seal } from "../../mail/sealed";
 import { webhookFormats } from "./payload";
 import { allowPrivateTargets, checkWebhookUrl } from "./url-policy";
@@ -71,4 +75,33 @@ export async function deleteWebhook(userId: string, webhookId: string): Promise<
   const r = await db.webhook.deleteMany({ where: { id: webhookId, userId } });
   if (r.count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "No such webhook." });
   return { deleted: true };
+}
+
+/** Test sends per user and hour: enough to set a receiver up, not a way to make us flood a URL. */
+const TEST_POLICY = { limit: 10, windowMs: 60 * 60_000 };
+
+/** Sends a sample alert to one webhook now (not queued, not retried) and reports what the receiver said. */
+export async function testWebhook(userId: string, webhookId: string): Promise<{ status: number }> {
+  const hook = await db.webhook.findFirst({ where: { id: webhookId, userId } });
+  if (!hook) throw new TRPCError({ code: "NOT_FOUND", message: "No such webhook." });
+  const gate = await consume(db, `webhook-test:${userId}`, TEST_POLICY);
+  if (!gate.allowed) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: tooManyAttemptsMessage(gate.retryAfterMs) });
+  const server = await db.server.findUnique({ where: { id: hook.serverId }, select: { id: true, name: true } });
+  const id = `test-${randomUUID()}`;
+  let status: number;
+  try {
+    status = await sendToWebhook(hook, {
+      id,
+      kind: "crash",
+      title: "Test alert from ZeroLagHub",
+      body: "This is a test. Real alerts look like this one: crashes, failed backups and schedules, idle stops.",
+      server,
+      url: `${publicUrl()}/servers/${hook.serverId}`,
+      createdAt: new Date(),
+    }, id);
+  } catch (err) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `The test call failed: ${(err as Error).message}` });
+  }
+  if (status < 200 || status >= 300) throw new TRPCError({ code: "BAD_REQUEST", message: `The receiver answered HTTP ${status}.` });
+  return { status };
 }
