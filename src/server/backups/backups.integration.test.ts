@@ -21,6 +21,7 @@ const { encryptToken } = await import("../provisioning/token-codec");
 const { setBackupStore } = await import("./config");
 const { LocalBackupStore } = await import("./store-local");
 const { runBackup, runRestore, newBackupId } = await import("./runner");
+const { downloadBackup } = await import("./download");
 
 const rtDir = mkdtempSync(path.join(os.tmpdir(), "zlh-backups-rt-"));
 const storeDir = mkdtempSync(path.join(os.tmpdir(), "zlh-backups-store-"));
@@ -70,6 +71,26 @@ describe.sequential("backup jobs with a real agent and the local store", () => {
     expect((await store.manifest(serverId, first))!.archive.sha256).toBe(row.sha256);
     const events = await db.serverEvent.findMany({ where: { serverId, type: "backup" }, orderBy: { createdAt: "asc" } });
     expect(events.map((e) => e.status)).toEqual(["started", "done"]);
+  });
+
+  it("downloads stream the archive to its owner only, resumable with Range (If-Range on the sha256 ETag)", async () => {
+    const server = await db.server.findUniqueOrThrow({ where: { id: serverId } });
+    const row = await db.backup.findUniqueOrThrow({ where: { id: first } });
+    const whole = await downloadBackup(server.userId, serverId, first, new Headers());
+    expect(whole.status).toBe(200);
+    const all = Buffer.from(await whole.arrayBuffer());
+    expect(all.length).toBe(Number(row.sizeBytes));
+    expect(whole.headers.get("etag")).toBe(`"sha256-${row.sha256}"`);
+    const part = await downloadBackup(server.userId, serverId, first, new Headers({ range: "bytes=10-", "if-range": whole.headers.get("etag")! }));
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 10-${all.length - 1}/${all.length}`);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(all.subarray(10));
+    const stale = await downloadBackup(server.userId, serverId, first, new Headers({ range: "bytes=10-", "if-range": '"sha256-other"' }));
+    expect(stale.status).toBe(200);
+    await stale.body?.cancel();
+    expect((await downloadBackup(server.userId, serverId, first, new Headers({ range: `bytes=${all.length + 5}-` }))).status).toBe(416);
+    const other = await db.user.create({ data: { email: `bk-other-${randomUUID()}@example.test`, passwordHash: "x" } });
+    expect((await downloadBackup(other.id, serverId, first, new Headers())).status).toBe(404);
   });
 
   it("an interrupted backup is failed and leaves nothing in the listing", async () => {
