@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
+import https from "node:https";
 import path from "node:path";
 import WebSocket from "ws";
 import type { Bot } from "mineflayer";
@@ -92,9 +93,19 @@ try {
   const ideHost = `dev-${box.vmid}.localhost:${nginx.port}`;
   const start = await dev.fetch(`/api/dev/${box.id}/ide`);
   const authUrl = new URL(start.headers.get("location") ?? "", nginx.origin);
-  const auth = await fetch(`https://127.0.0.1:${nginx.port}${authUrl.pathname}${authUrl.search}`, { redirect: "manual", headers: { host: ideHost } });
-  const ideCookie = auth.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  if (!ideCookie) throw new Error(`no IDE cookie (auth answered ${auth.status})`);
+  const auth = await new Promise<{ status: number; cookies: string[] }>((resolve, reject) => {
+    const req = https.request(
+      { host: "127.0.0.1", port: nginx.port, path: `${authUrl.pathname}${authUrl.search}`, headers: { host: ideHost }, rejectUnauthorized: false },
+      (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, cookies: res.headers["set-cookie"] ?? [] });
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+  const ideCookie = auth.cookies.map((c) => c.split(";")[0]).join("; ");
+  if (!ideCookie) throw new Error(`no IDE cookie (auth answered ${auth.status}, start answered ${start.status})`);
 
   const apiUsers = await Promise.all(Array.from({ length: API_USERS }, () => new PortalUser(nginx.origin).signUpAndIn()));
   const unloaded: number[] = [];
