@@ -132,6 +132,21 @@ writeFileSync(path.join(__dirname, "..", "hostile-results.txt"), out);
     await judge(out, ctx);
   }, 400_000);
 
+  it("memory hog from an SSH session: the kernel kills it at the container's limit (counted in /status), the agent and the other tenant carry on", async () => {
+    const before = (await a.client.status()).container!.memory.oomKills ?? 0;
+    const ssh = await sshInto(a);
+    try {
+      const out = await ssh.exec(`/usr/local/bin/node -e 'const k=[];setInterval(()=>{for(let i=0;i<4;i++)k.push(Buffer.alloc(16<<20,1))},20)'; echo "hog-exit=$?"`, 120_000);
+      expect(out).toMatch(/hog-exit=137/);
+    } finally {
+      ssh.kit.cleanup();
+    }
+    const after = (await a.client.status()).container!;
+    expect(after.memory.oomKills).toBeGreaterThan(before);
+    expect(after.memory.limitBytes).toBe(1024 * 1024 * 1024);
+    expect(Math.max(...(await echoTimes(bShell, 5)))).toBeLessThanOrEqual(100);
+  }, 240_000);
+
   it("fork bomb from a dev shell: the pids limit holds and another tenant's console still echoes within 100 ms", async () => {
     const pidsMax = Number(readFileSync(await world.cgroupFile(a, "pids", "pids.max"), "utf8"));
     expect(pidsMax).toBeGreaterThan(0);
@@ -171,5 +186,20 @@ writeFileSync(path.join(__dirname, "..", "hostile-results.txt"), out);
     expect(Math.max(...times)).toBeLessThanOrEqual(100);
     const avail = Number(/MemAvailable:\s+(\d+)/.exec(readFileSync("/proc/meminfo", "utf8"))![1]) * 1024;
     expect(avail).toBeGreaterThan(GAME_MEMORY_MB * 1024 * 1024);
+  }, 300_000);
+
+  it("fork bomb from a game plugin: the game container's pids limit holds and another tenant's console still echoes within 100 ms", async () => {
+    const pidsMax = Number(readFileSync(await world.cgroupFile(g, "pids", "pids.max"), "utf8"));
+    await installPlugin(g, "zz-bomb.js", `require("node:child_process").spawn("bash", ["-c", "b(){ b|b& }; b"], { detached: true, stdio: "ignore" }).unref();\n`);
+    await restartGame(g);
+    const current = await world.cgroupFile(g, "pids", "pids.current");
+    await until("the bomb reaches the pids limit", () => Number(readFileSync(current, "utf8")) >= pidsMax - 5, 120_000, 100);
+    const sorted = (await echoTimes(bShell, 20)).sort((x, y) => x - y);
+    console.log(`plugin fork bomb: pids ${readFileSync(current, "utf8").trim()}/${pidsMax}; victim echo ms p50 ${sorted[10]!.toFixed(1)} p90 ${sorted[18]!.toFixed(1)} max ${sorted.at(-1)!.toFixed(1)}`);
+    expect(Number(readFileSync(current, "utf8"))).toBeLessThanOrEqual(pidsMax);
+    expect(sorted[10]).toBeLessThanOrEqual(100);
+    expect(sorted[18]).toBeLessThanOrEqual(100);
+    await world.provider.stop(g.ref, 60_000);
+    expect(world.provider.processesOf(g.vmid)).toEqual([]);
   }, 300_000);
 });
