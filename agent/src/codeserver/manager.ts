@@ -11,7 +11,8 @@ import { CODE_SERVER_INSTALL_DIR, CODE_SERVER_SOCKET, type CodeServerStatus } fr
 import type { ProvisionProgress } from "../contract/provision";
 import { getCatalogClient } from "../artifacts/catalog-client";
 import { installArchive } from "../artifacts/install";
-import { devEnvironment } from "../devenv";
+import { devEnvironment, devRunAs } from "../devenv";
+import { runAsArgv } from "../sandbox/identity";
 import { HttpError } from "../http/errors";
 import { descendants, isCodeServerFor, pickMain, procState, processTable, type ProcInfo } from "./proc-scan";
 
@@ -222,13 +223,14 @@ export class CodeServerManager {
     let child: ChildProcess;
     try {
       // detached: its own session and process group, so it outlives agent restarts and a stop reaches all of it.
-      child = spawn(launcher, args, {
+      // As the dev user through setpriv (its groups only, no capabilities, no-new-privs), like shells.
+      const [file, ...argv] = runAsArgv(asDev ? devRunAs(this.ctx) : null, [launcher, ...args]);
+      child = spawn(file!, argv, {
         cwd: dev.workspace,
         detached: true,
         stdio: ["ignore", fd, fd],
         // Only the dev environment: nothing of the agent's own (its token) leaks into the IDE.
         env: { ...dev.env, XDG_CONFIG_HOME: path.join(dev.home, ".config"), XDG_DATA_HOME: path.join(dev.home, ".local", "share") } as unknown as NodeJS.ProcessEnv,
-        ...(asDev ? { uid: dev.user.uid, gid: dev.user.gid } : {}),
       });
     } finally {
       closeSync(fd);
