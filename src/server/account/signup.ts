@@ -1,4 +1,3 @@
-import type { PrismaClient } from "~/generated/prisma/client";
 import { beginSignUp, signUpPolicies } from "../ratelimit/signup";
 import { tooManyAttemptsMessage } from "../ratelimit/window";
 import { AccountError, type AccountSummary, type SignUpInput } from "./account.types";
@@ -9,7 +8,7 @@ import { signUp } from "./service";
  * whether the email was free or taken, so the form cannot be used to find out who has an account.
  * A taken email is reported to `onEmailTaken` (the account's owner is told by email, not the caller).
  */
-type Db = Pick<PrismaClient, "user">;
+type Db = Parameters<typeof signUp>[0];
 
 export type PublicSignUpResult = { ok: true };
 export type SignUpHooks = {
