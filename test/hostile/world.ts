@@ -50,6 +50,7 @@ export async function startWorld(): Promise<World> {
   const canary = `zlh-canary-${randomUUID()}`;
   // This process stands for the portal: its environment holds the secret; the provider's host
   // processes (lxc-start's monitor, slirp4netns, the artifact proxy) inherit it.
+  const savedEnv = { NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET, ZLH_SECRET_KEY: process.env.ZLH_SECRET_KEY };
   process.env.NEXTAUTH_SECRET = canary;
   process.env.ZLH_SECRET_KEY = canary;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "zlh-hostile-"));
@@ -139,6 +140,11 @@ export async function startWorld(): Promise<World> {
       portal.close();
       await artifacts.close();
       rmSync(dataDir, { recursive: true, force: true });
+      // The worker process may run other test files next.
+      for (const [k, v] of Object.entries(savedEnv)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     },
   };
 }
