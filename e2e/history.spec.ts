@@ -19,8 +19,9 @@ test("history charts show a running server's real samples with its limits", asyn
   await expect(page.getByTestId("chart-memory-latest")).toHaveText(/\d+(\.\d)? (MB|GB|KB)/, { timeout: 90_000 });
   await expect(page.getByTestId("chart-cpu-latest")).toHaveText(/^\d+%$/, { timeout: 90_000 });
 
+  // A line needs two samples (the first cycle may already give a CPU figure from the container).
   const memory = page.getByTestId("chart-memory");
-  await expect(memory.locator(".recharts-area-curve")).toHaveCount(1);
+  await expect(memory.locator(".recharts-area-curve")).toHaveCount(1, { timeout: 90_000 });
   // The container's memory limit is drawn on the chart and labelled.
   await expect(memory.locator(".recharts-reference-line")).not.toHaveCount(0);
   await expect(memory.getByText("Limit")).toBeVisible();
