@@ -19,7 +19,7 @@ export default async function NotificationSettingsPage() {
         <Card className="lg:col-span-2">
           <CardHeader>
             <CardTitle>Email</CardTitle>
-            <CardDescription>One message per event; a crash loop sends one, not twenty.</CardDescription>
+            <CardDescription>One message per event, and repeats are held back: a crash loop does not send twenty emails.</CardDescription>
           </CardHeader>
           <CardBody>
             <PreferenceToggles />
