@@ -25,7 +25,10 @@ async function started(): Promise<ClusterBus> {
 }
 function next(b: ClusterBus, topic: BusMessage["topic"]): Promise<BusMessage> {
   return new Promise((resolve) => {
-    const off = b.on(topic, (m) => (off(), resolve(m)));
+    const off: () => void = b.on(topic, (m) => {
+      off();
+      resolve(m);
+    });
   });
 }
 

@@ -45,9 +45,11 @@ export class ClusterBus {
 
   on<T extends BusTopic>(topic: T, handler: Handler<T>): () => void {
     const set = this.handlers.get(topic) ?? new Set();
-    set.add(handler as Handler<BusTopic>);
+    // Stored by topic and only ever called with a message of that topic (dispatch looks it up).
+    const h = handler as unknown as Handler<BusTopic>;
+    set.add(h);
     this.handlers.set(topic, set);
-    return () => set.delete(handler as Handler<BusTopic>);
+    return () => void set.delete(h);
   }
 
   async start(): Promise<void> {
