@@ -35,6 +35,7 @@ export default async function setup(project: TestProject) {
   // edited during development never meet a database that an earlier version set up.
   const name = `zlh_test_${process.pid}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
+  admin.on("error", () => {});
   await admin.connect();
   const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'zlh\\_test\\_%'");
   for (const { datname } of stale.rows) {
@@ -42,14 +43,21 @@ export default async function setup(project: TestProject) {
     if (pid && !alive(pid)) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   }
   await admin.query(`CREATE DATABASE "${name}"`);
+  // No connection stays open for the run: a cluster restarted under it must not crash the runner.
+  await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   process.env.DATABASE_URL = url.toString();
   await migrate(process.env.DATABASE_URL);
   project.provide("databaseUrl", process.env.DATABASE_URL);
   return async () => {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    const dropper = new pg.Client({ connectionString: serverUrl });
+    dropper.on("error", () => {});
+    await dropper
+      .connect()
+      .then(() => dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))
+      .catch(() => {})
+      .finally(() => dropper.end().catch(() => {}));
     rmSync(path.join(users, String(process.pid)), { force: true });
     const others = readdirSync(users).filter((f) => Number(f) !== process.pid && alive(Number(f)));
     if (others.length === 0) await cluster?.stop();
