@@ -57,14 +57,14 @@ describe("notify (real SMTP, real webhook receiver)", () => {
     await notify(crash(1));
     for (let i = 2; i <= 20; i++) await notify(crash(i));
 
-    const mail = await until("the crash email", () => smtp.messages.find((m) => m.to && JSON.stringify(m.to).includes(user.email)), 30_000);
+    const mail = await until("the crash email", () => smtp.messages.find((m) => m.to && JSON.stringify(m.to).includes(user.email)), 60_000);
     expect(mail.subject).toBe(`[${server.name}] Your game crashed`);
     expect(mail.text).toContain("Exit 1: killed by SIGKILL.");
     expect(mail.html).toContain("Exit 1: killed by SIGKILL.");
     expect(mail.text).toContain(`http://portal.test/servers/${server.id}`);
 
     // Two 500s, then a 204: three calls for one delivery, every one signed over its exact body.
-    const ok = await until("the webhook delivery", () => hooks.calls.find((c) => c.status === 204), 60_000, 200);
+    const ok = await until("the webhook delivery", () => hooks.calls.find((c) => c.status === 204), 90_000, 200);
     const mine = hooks.calls.filter((c) => JSON.parse(c.body).server?.id === server.id);
     expect(mine).toHaveLength(3);
     for (const c of mine) {
@@ -83,7 +83,7 @@ describe("notify (real SMTP, real webhook receiver)", () => {
     expect(rows.filter((r) => !r.suppressed)).toHaveLength(1);
     const delivery = await db.webhookDelivery.findFirstOrThrow({ where: { notificationId: rows.find((r) => !r.suppressed)!.id } });
     expect(delivery).toMatchObject({ status: "delivered", attempts: 3, responseStatus: 204 });
-  }, 90_000);
+  }, 180_000);
 
   it("respects the email preference per kind; sent mail keeps no payload", async () => {
     const { user, server } = await makeUserAndServer();
