@@ -68,14 +68,35 @@ type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
  * the servers the previous ones made. `insert` runs inside the same transaction.
  */
 export async function createWithinPlan<T>(userId: string, req: CreateRequest, insert: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.$transaction(
-    async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
-      await assertCanCreateServer(userId, req, tx);
-      return insert(tx);
-    },
-    { timeout: 30_000, maxWait: 30_000 },
+  // In this process the user's creates also queue in memory first, so a burst holds one database
+  // connection at a time instead of the whole pool (the row lock alone would park every request
+  // of the burst on a pooled connection); the row lock keeps other portal instances in line.
+  return inTurn(userId, () =>
+    db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
+        await assertCanCreateServer(userId, req, tx);
+        return insert(tx);
+      },
+      { timeout: 30_000, maxWait: 30_000 },
+    ),
   );
+}
+
+const turns = new Map<string, Promise<unknown>>();
+
+/** Runs `fn` after every earlier call with the same key has settled (a per-key queue). */
+function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const run = (turns.get(key) ?? Promise.resolve()).then(fn, fn);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  turns.set(key, settled);
+  void settled.then(() => {
+    if (turns.get(key) === settled) turns.delete(key);
+  });
+  return run;
 }
 
 /** Start is refused while a server is suspended (billing sets suspendedReason). */
