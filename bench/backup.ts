@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import http, { type IncomingMessage } from "node:http";
 import { createReadStream, createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import os from "node:os";
@@ -47,18 +48,17 @@ try {
   bot = await joinBot(port, "pinger", 120_000);
   const ping = async (): Promise<number> => {
     const t0 = performance.now();
-    const got = new Promise<void>((resolve) => {
-      const on = (msg: string) => {
-        if (msg.includes("pong")) {
-          bot!.off("messagestr", on);
-          resolve();
-        }
+    let on: ((msg: string) => void) | null = null;
+    const got = new Promise<boolean>((resolve) => {
+      on = (msg: string) => {
+        if (msg.includes("pong")) resolve(true);
       };
       bot!.on("messagestr", on);
     });
     bot!.chat("/ping");
     // An answer that never comes counts as lost (NaN), not as a 10 s round trip.
-    const answered = await Promise.race([got.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 10_000))]);
+    const answered = await Promise.race([got, new Promise<false>((r) => setTimeout(() => r(false), 10_000))]);
+    bot!.off("messagestr", on!);
     return answered ? performance.now() - t0 : NaN;
   };
   const sampleWhile = async (done: () => boolean, minSamples = 0): Promise<number[]> => {
@@ -79,12 +79,24 @@ try {
     return performance.now() - t0;
   };
   let manifest: BackupManifest | null = null;
+  // Long requests get their own connection: a pooled one the agent is just closing as idle
+  // (minutes of tar -czf in between) would fail the POST, which is not retried.
+  const postFresh = (p: string, headers: Record<string, string>, body: Readable | string) =>
+    new Promise<IncomingMessage>((resolve, reject) => {
+      const req = http.request(`${agent.url}${p}`, { method: "POST", agent: false, headers: { authorization: `Bearer ${agent.token}`, ...headers } }, resolve);
+      req.once("error", reject);
+      if (typeof body === "string") req.end(body);
+      else body.pipe(req);
+    });
   const backupOnce = async (id: string) => {
     const t0 = performance.now();
-    const r = await agent.fetch("/backup", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id, announce: true }) });
-    if (r.status !== 200) throw new Error(`backup answered ${r.status}: ${await r.text()}`);
-    await pipeline(Readable.fromWeb(r.body as import("node:stream/web").ReadableStream), createWriteStream(path.join(out, "backup.tgz")));
-    manifest = backupManifestSchema.parse(await (await agent.fetch(`/backup/${id}/manifest`)).json());
+    const r = await postFresh("/backup", { "content-type": "application/json" }, JSON.stringify({ id, announce: true }));
+    if (r.statusCode !== 200) throw new Error(`backup answered ${r.statusCode}: ${Buffer.concat(await r.toArray()).toString()}`);
+    await pipeline(r, createWriteStream(path.join(out, "backup.tgz")));
+    const mr = await new Promise<IncomingMessage>((resolve, reject) =>
+      http.get(`${agent.url}/backup/${id}/manifest`, { agent: false, headers: { authorization: `Bearer ${agent.token}` } }, resolve).once("error", reject),
+    );
+    manifest = backupManifestSchema.parse(JSON.parse(Buffer.concat(await mr.toArray()).toString()));
     return performance.now() - t0;
   };
 
@@ -122,13 +134,9 @@ try {
   await quitBot(bot);
   bot = null;
   const r0 = performance.now();
-  const rr = await agent.fetch("/backup/restore", {
-    method: "POST",
-    headers: { "x-zlh-archive-sha256": m.archive.sha256, "x-zlh-archive-size": String(m.archive.size) },
-    body: Readable.toWeb(createReadStream(path.join(out, "backup.tgz"))) as unknown as BodyInit,
-    duplex: "half",
-  } as RequestInit);
-  if (rr.status !== 200) throw new Error(`restore answered ${rr.status}: ${await rr.text()}`);
+  const rr = await postFresh("/backup/restore", { "x-zlh-archive-sha256": m.archive.sha256, "x-zlh-archive-size": String(m.archive.size) }, createReadStream(path.join(out, "backup.tgz")));
+  const answer = Buffer.concat(await rr.toArray()).toString();
+  if (rr.statusCode !== 200) throw new Error(`restore answered ${rr.statusCode}: ${answer}`);
   const restoreMs = performance.now() - r0;
   await until("the game running again after the restore", async () => (await waitState(agent, "running", 180_000)) && true, 180_000);
   const restartedMs = performance.now() - r0;
