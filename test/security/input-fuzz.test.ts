@@ -21,11 +21,16 @@ let caller: Caller;
 let userId: string;
 const ids: Record<string, string> = {};
 
+/** Everything the caller owns (other test files share the database, so global counts would move). */
 async function snapshot(): Promise<string> {
-  const counts = await Promise.all([db.user.count(), db.server.count(), db.sshKey.count(), db.webhook.count(), db.notificationPreference.count()]);
-  const me = await db.user.findUnique({ where: { id: userId } });
-  const mine = await db.server.findMany({ where: { userId }, orderBy: { id: "asc" } });
-  return JSON.stringify({ counts, me, mine });
+  const [me, servers, keys, hooks, prefs] = await Promise.all([
+    db.user.findUnique({ where: { id: userId } }),
+    db.server.findMany({ where: { userId }, orderBy: { id: "asc" } }),
+    db.sshKey.findMany({ where: { userId }, orderBy: { id: "asc" } }),
+    db.webhook.findMany({ where: { userId }, orderBy: { id: "asc" } }),
+    db.notificationPreference.findMany({ where: { userId }, orderBy: { kind: "asc" } }),
+  ]);
+  return JSON.stringify({ me, servers, keys, hooks, prefs });
 }
 
 beforeAll(async () => {
