@@ -1,0 +1,71 @@
+import net from "node:net";
+import { expect, test } from "@playwright/test";
+import { createSignedInUser } from "./support/auth";
+
+/**
+ * The security review's findings as a browser and a raw client meet them (#16), against the
+ * production server: redirects after sign-in, headers, unhandled upgrades, trailing-dot dev hosts,
+ * and sessions ended everywhere.
+ */
+test("callbackUrl cannot send a signed-in user to another site", async ({ page, baseURL }) => {
+  await createSignedInUser(page);
+  for (const cb of ["/.//evil.example", "//evil.example", "/%2e//evil.example", "https://evil.example", "/\\evil.example"]) {
+    await page.goto(`/signin?callbackUrl=${encodeURIComponent(cb)}`);
+    await page.waitForLoadState("domcontentloaded");
+    expect(page.url(), cb).toBe(`${baseURL}/dashboard`);
+  }
+  await page.goto(`/signin?callbackUrl=${encodeURIComponent("/settings")}`);
+  await expect(page).toHaveURL(/\/settings$/);
+});
+
+test("pages carry the security headers", async ({ request }) => {
+  const h = (await request.get("/signin")).headers();
+  expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(h["x-frame-options"]).toBe("DENY");
+  expect(h["x-content-type-options"]).toBe("nosniff");
+  expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+});
+
+test("an upgrade nobody handles, /_next/ included, is closed at once", async ({ baseURL }) => {
+  const u = new URL(baseURL!);
+  for (const path of ["/_next/webpack-hmr-probe", "/_next/hmr", "/nothing-here"]) {
+    const closedIn = await new Promise<number>((resolve) => {
+      const t0 = Date.now();
+      const sock = net.connect(Number(u.port), u.hostname, () => {
+        sock.write(`GET ${path} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      });
+      sock.on("data", () => {});
+      sock.on("error", () => {});
+      sock.on("close", () => resolve(Date.now() - t0));
+      setTimeout(() => (sock.destroy(), resolve(-1)), 8_000);
+    });
+    expect(closedIn, path).toBeGreaterThanOrEqual(0);
+  }
+});
+
+test("a trailing-dot dev host is the dev host, never the portal's pages", async ({ request, baseURL }) => {
+  const u = new URL(baseURL!);
+  const r = await request.get("/", { headers: { Host: `dev-6000.localhost.:${u.port}` }, maxRedirects: 0 });
+  expect(await r.text()).not.toMatch(/get back up/i);
+});
+
+test("sign out everywhere ends the other browser's session too", async ({ browser }) => {
+  const first = await browser.newContext();
+  const page = await first.newPage();
+  const user = await createSignedInUser(page);
+  // A second device: the same account signed in in another browser context.
+  const second = await browser.newContext();
+  const other = await second.newPage();
+  const { csrfToken } = (await (await other.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  await other.request.post("/api/auth/callback/credentials", { form: { csrfToken, email: user.email, password: user.password, json: "true" } });
+  await other.goto("/dashboard");
+  await expect(other.getByTestId("user-email")).toHaveText(user.email);
+
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await page.waitForURL(/\/signin/);
+  await other.goto("/dashboard");
+  await other.waitForURL(/\/signin/);
+  await first.close();
+  await second.close();
+});
