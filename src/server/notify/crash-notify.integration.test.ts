@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gameStatusSchema } from "../../../agent/src/contract";
@@ -86,6 +86,7 @@ describe("crash notifications", () => {
       const payload = JSON.parse(call.body);
       expect(payload.embeds[0]).toMatchObject({ title: "crashy crashed", url: `http://portal.test/servers/${created.id}` });
       expect(payload.embeds[0].description).toContain("killed by SIGKILL");
+      mkdirSync(path.resolve("test-results"), { recursive: true });
       writeFileSync(path.resolve("test-results/webhook-crash-payload.json"), JSON.stringify({ headers: { [TIMESTAMP_HEADER]: call.headers[TIMESTAMP_HEADER], [SIGNATURE_HEADER]: call.headers[SIGNATURE_HEADER], "content-type": call.headers["content-type"] }, body: payload }, null, 2));
 
       // The game comes back by itself; the watcher keeps looking and sends nothing more.
