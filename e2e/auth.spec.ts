@@ -83,7 +83,10 @@ test("change password in settings, then sign in with the new one", async ({ page
 
   await page.getByLabel("Current password").fill(user.password);
   await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByText("Password changed.")).toBeVisible();
+  await expect(page.getByText("Password changed. Other devices were signed out.")).toBeVisible();
+  // This browser signed in again with the new password: it is still signed in.
+  await page.reload();
+  await expect(page.getByText(user.email).first()).toBeVisible();
 
   await signOut(page);
   await page.goto("/signin");

@@ -40,7 +40,7 @@ export async function signIn(page: Page, user: TestUser, expectPath = "/dashboar
 
 /** Signs out with the portal's button and waits for the landing page. */
 export async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await page.waitForURL((url) => url.pathname === "/");
 }
 

@@ -1,6 +1,7 @@
 import { logger } from "./log/logger";
 import { rateLimitPrunerService } from "./ratelimit/pruner";
 import { artifactSeedService } from "./artifacts/seed";
+import { adminRolesService } from "./admin/roles";
 import { provisioningJobsService, provisioningReconcilerService } from "./provisioning/services";
 import { billingGraceService } from "./billing/grace-job";
 import { stopServerAsSystem } from "./provisioning/service";
@@ -20,7 +21,7 @@ import { isolationNoticeService } from "./isolation/notice";
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [isolationNoticeService, clusterBusService, heartbeatService, rateLimitPrunerService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), crashWatcherService(), billingGraceService(stopServerAsSystem), historyService(), backupJobsService, schedulesService(), idleStopService()];
+export const services: Service[] = [isolationNoticeService, clusterBusService, heartbeatService, rateLimitPrunerService(), adminRolesService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), crashWatcherService(), billingGraceService(stopServerAsSystem), historyService(), backupJobsService, schedulesService(), idleStopService()];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {
