@@ -29,8 +29,9 @@ const exitOf = (child: ChildProcess) =>
  * way out. Resolves once `out` has taken the last byte; rejects (killing both children) on any
  * failure, abort or a non-zero exit.
  */
-export async function writeArchive(dir: string, out: Writable, opts: { signal: AbortSignal; onRawBytes?: (n: number) => void }): Promise<ArchiveResult> {
-  const tar = spawn("tar", ["-c", "-f", "-", "--format=gnu", "--numeric-owner", "--sort=name", "-C", dir, "."], { stdio: ["ignore", "pipe", "pipe"] });
+export async function writeArchive(dir: string, out: Writable, opts: { signal: AbortSignal; onRawBytes?: (n: number) => void; excludes?: string[] }): Promise<ArchiveResult> {
+  const excludes = (opts.excludes ?? []).map((n) => `--exclude=./${n}`);
+  const tar = spawn("tar", ["-c", "-f", "-", "--format=gnu", "--numeric-owner", "--sort=name", "--anchored", ...excludes, "-C", dir, "."], { stdio: ["ignore", "pipe", "pipe"] });
   const gzip = spawn("gzip", ["-c", "-n", GZIP_LEVEL], { stdio: ["pipe", "pipe", "pipe"] });
   const tarErr = collectStderr(tar);
   const gzipErr = collectStderr(gzip);

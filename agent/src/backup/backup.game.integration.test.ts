@@ -44,7 +44,7 @@ describe.sequential("game backup and restore", () => {
     expect(manifest.files.some((f) => f.path.startsWith("world/region/") && f.path.endsWith(".mca"))).toBe(true);
     expect(manifest.files.some((f) => f.path.startsWith("node_modules"))).toBe(false);
     expect(con.output()).toContain("Saved the game");
-    expect(con.output()).toContain("Automatic saving is now enabled");
+    await until("saving resumed", () => con.output().includes("Automatic saving is now enabled"));
     await until("the backup announced in chat", () => chat.some((m) => m.includes("Backup started")) && chat.some((m) => m.includes("Backup finished")));
     expect((await waitState(agent, "running")).state).toBe("running");
 

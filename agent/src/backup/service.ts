@@ -88,14 +88,27 @@ export class BackupService {
     try {
       if (req.announce) tellPlayers(scope, "Backup started: the world keeps running.");
       this.activity.phase = "quiesce";
-      const consistency = await withWorldQuiesced(scope, signal, async () => {
-        this.activity.phase = "snapshot";
-        await copySnapshot(scope.root, scope.excludes, snap, signal);
-      });
-      this.activity.phase = "archive";
-      this.activity.bytesTotal = await treeBytes(snap);
-      const out = open();
-      const res = await writeArchive(snap, out, { signal, onRawBytes: (n) => (this.activity.bytesDone = n) });
+      const onRawBytes = (n: number) => (this.activity.bytesDone = n);
+      let res: Awaited<ReturnType<typeof writeArchive>> | null = null;
+      let consistency: string;
+      if (scope.game) {
+        // A game's folder is archived in place while saving is paused: the tar is the snapshot
+        // (no copy of the world to write first); the game keeps running and saves again after.
+        consistency = await withWorldQuiesced(scope, signal, async () => {
+          this.activity.phase = "archive";
+          res = await writeArchive(scope.root, open(), { signal, onRawBytes, excludes: scope.excludes });
+        });
+      } else {
+        // A home has no pause button: archive a copy, so files written meanwhile cannot tear it.
+        consistency = await withWorldQuiesced(scope, signal, async () => {
+          this.activity.phase = "snapshot";
+          await copySnapshot(scope.root, scope.excludes, snap, signal);
+        });
+        this.activity.phase = "archive";
+        this.activity.bytesTotal = await treeBytes(snap);
+        res = await writeArchive(snap, open(), { signal, onRawBytes });
+      }
+      if (!res) throw new Error("the archive was not made");
       const manifest: BackupManifest = {
         version: 1,
         id: req.id,
