@@ -27,12 +27,12 @@ export async function startNginx(dir: string, upstreams: string[]): Promise<Ngin
     "-addext", "subjectAltName=DNS:localhost,DNS:*.localhost", "-keyout", key, "-out", cert,
   ], { stdio: "ignore" });
   const port = await freePort();
-  const site = renderNginx({ listen: `127.0.0.1:${port}`, portalHost: "localhost", devDomain: "localhost", cert, key, upstreams });
+  const site = renderNginx({ listen: `127.0.0.1:${port}`, portalHost: "localhost", devDomain: "localhost", cert, key, upstreams, accessLog: path.join(dir, "logs", "access.log") });
   writeFileSync(path.join(dir, "zerolaghub.conf"), site);
   writeFileSync(
     path.join(dir, "nginx.conf"),
     `pid ${dir}/nginx.pid;\nerror_log ${dir}/logs/error.log warn;\nworker_processes 1;\nevents { worker_connections 4096; }\n` +
-      `http {\n  access_log ${dir}/logs/access.log;\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  include ${dir}/zerolaghub.conf;\n}\n`,
+      `http {\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  include ${dir}/zerolaghub.conf;\n}\n`,
   );
   execFileSync("nginx", ["-t", "-q", "-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", path.join(dir, "logs/error.log")]);
   const proc = spawn("nginx", ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", path.join(dir, "logs/error.log"), "-g", "daemon off;"], { stdio: "ignore" });
