@@ -56,6 +56,11 @@ async function stepStarted(serverId: string, step: string): Promise<boolean> {
 beforeAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
+  // The lxc provider's container template, published up front as the e2e runner does (the portal's
+  // first-run builds would publish it too, but only after the servers below are created).
+  const { spawnSync } = await import("node:child_process");
+  const published = spawnSync(process.execPath, ["--import", "tsx", "scripts/artifacts.ts", "build", "template-debian-12", "--publish", "--data-dir", dataDir], { stdio: "inherit" });
+  expect(published.status, "publishing the container template").toBe(0);
   database = await startEmbeddedPostgres(path.join(dataDir, "db"));
   dbPort = Number(new URL(database.url).port);
   sql = new pg.Pool({ connectionString: database.url, max: 2 });
