@@ -27,6 +27,18 @@ describe("the default artifacts", () => {
     ]);
   });
 
+  it("start with the container template when the lxc provider runs: every server is built on it", () => {
+    expect(defaultBuildJobs(builders, { templateFirst: true }).map((j) => j.name)).toEqual([
+      "lxc-template",
+      "node",
+      "node",
+      "flying-squid",
+      "code-server",
+      "python",
+      "java",
+    ]);
+  });
+
   it("carry the reason a builder cannot run here", () => {
     expect(defaultBuildJobs(builders).find((j) => j.name === "java")).toEqual({ name: "java", version: "25.0.3", kind: "runtime", unavailable: "no JDK under /usr/lib/jvm" });
   });

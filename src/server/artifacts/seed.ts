@@ -2,6 +2,7 @@ import type { Catalog } from "../../../agent/src/contract/catalog";
 import { discoverBuilders } from "../../../scripts/artifacts/registry";
 import type { Service } from "../lifecycle";
 import { logger } from "../log/logger";
+import { defaultProviderKind } from "../provisioning/providers/select";
 import { createBuildRunner, type BuildRunner } from "./build-runner";
 import { enqueueBuild, recordUnbuildable } from "./build-queue";
 import { artifactsConfig, type ArtifactsConfig } from "./config";
@@ -47,7 +48,8 @@ export function createArtifactSeedService(): Service {
       }
       // Opening creates the signed empty catalog, so /artifacts/catalog.json answers from the start.
       const store = await openStore(config.dataDir);
-      const plan = planSeed(config, readCatalog(store.dir), defaultBuildJobs(await builderInfos()));
+      const templateFirst = (process.env.ZLH_PROVIDER || defaultProviderKind()) === "lxc";
+      const plan = planSeed(config, readCatalog(store.dir), defaultBuildJobs(await builderInfos(), { templateFirst }));
       if (!plan.seed) log.info({ reason: plan.reason }, "not preparing default artifacts");
       else {
         for (const j of plan.unbuildable) {
