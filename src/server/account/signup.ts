@@ -8,7 +8,7 @@ import { signUp } from "./service";
  * whether the email was free or taken, so the form cannot be used to find out who has an account.
  * A taken email is reported to `onEmailTaken` (the account's owner is told by email, not the caller).
  */
-type Db = Parameters<typeof signUp>[0];
+type Db = Parameters<typeof signUp>[0] & Parameters<typeof beginSignUp>[0];
 
 export type PublicSignUpResult = { ok: true };
 export type SignUpHooks = {
@@ -23,7 +23,7 @@ export async function publicSignUp(
   input: SignUpInput,
   ctx: { address: string; perMinute: number } & SignUpHooks,
 ): Promise<PublicSignUpResult> {
-  const gate = beginSignUp(ctx.address, signUpPolicies(ctx.perMinute));
+  const gate = await beginSignUp(db, ctx.address, signUpPolicies(ctx.perMinute));
   if (!gate.allowed) throw new AccountError("RATE_LIMITED", tooManyAttemptsMessage(gate.retryAfterMs));
   let created: AccountSummary;
   try {

@@ -1,16 +1,15 @@
-import { MemoryBuckets } from "./memory-store";
 import { networkOf } from "./network";
 import type { WindowPolicy } from "./window";
+import { countAttempt, type WindowGate } from "./windows";
 
 /**
  * Sign-ups cost a memory-hard hash each and create rows: limited per client address (per minute,
  * and over ten minutes so a slow server does not let a patient flood through) and per network per
- * hour (so hopping addresses inside one allocation does not help). Every attempt counts.
+ * hour (so hopping addresses inside one allocation does not help).
  *
- * Counted in each portal process's memory, not in PostgreSQL like sign-in: a restart forgets them
- * (several instances each allow the limit). Sign-up has no account to protect from a distributed
- * guess, and a limit that outlives the process would keep locking out the next legitimate sign-ups
- * from a shared address long after a burst.
+ * Counted in PostgreSQL, so several portal instances behind one load balancer share one budget
+ * (in each process's memory, N instances allowed N times the limit). The windows are fixed and
+ * short, so a burst from a shared address stops limiting it an hour later at most.
  */
 export function signUpPolicies(perMinute: number) {
   return {
@@ -20,21 +19,16 @@ export function signUpPolicies(perMinute: number) {
   } satisfies Record<string, WindowPolicy>;
 }
 
-const g = globalThis as unknown as { __zlhSignUpBuckets?: MemoryBuckets };
-// One store per process, shared by Next's bundles and server.ts.
-const buckets = (g.__zlhSignUpBuckets ??= new MemoryBuckets());
+type Db = Parameters<typeof countAttempt>[0];
 
-export function beginSignUp(address: string, policies: ReturnType<typeof signUpPolicies>, now = new Date()): { allowed: true } | { allowed: false; retryAfterMs: number } {
-  const checks: Array<[string, WindowPolicy]> = [
-    [`signup:address:${address}`, policies.address],
-    [`signup:address-slow:${address}`, policies.addressSlow],
-    [`signup:network:${networkOf(address)}`, policies.network],
-  ];
-  // All or nothing: peek every bucket first so a refusal by one does not use up the others.
-  for (const [key, policy] of checks) {
-    const d = buckets.peek(key, policy, now);
-    if (!d.allowed) return { allowed: false, retryAfterMs: d.retryAfterMs };
-  }
-  for (const [key, policy] of checks) buckets.consume(key, policy, now);
-  return { allowed: true };
+export function beginSignUp(db: Db, address: string, policies: ReturnType<typeof signUpPolicies>, now = new Date()): Promise<WindowGate> {
+  return countAttempt(
+    db,
+    [
+      { bucket: "signup:address", key: address, policy: policies.address },
+      { bucket: "signup:address-slow", key: address, policy: policies.addressSlow },
+      { bucket: "signup:network", key: networkOf(address), policy: policies.network },
+    ],
+    now,
+  );
 }
