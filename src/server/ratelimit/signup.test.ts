@@ -9,7 +9,7 @@ const databaseUrl = useTestDatabase();
 const { db, closeDb } = await import("../db/client");
 afterAll(closeDb);
 
-// Windows are aligned to their length: start every test at a fresh hour so none straddles a window.
+// Each test at its own hour, so no window of one test is still open in the next.
 const hour = (h: number) => Date.UTC(2026, 0, 1, h);
 const at = (h: number, s: number) => new Date(hour(h) + s * 1000);
 const octet = () => randomInt(1, 250);
@@ -18,8 +18,11 @@ describe("sign-up limits", () => {
   it("limits an address per minute, and over ten minutes even when the server is slow", async () => {
     const p = signUpPolicies(3);
     const ip = `198.51.${octet()}.${octet()}`;
-    for (let i = 0; i < 3; i++) expect((await beginSignUp(db, ip, p, at(1, i))).allowed).toBe(true);
-    expect(await beginSignUp(db, ip, p, at(1, 5))).toEqual({ allowed: false, retryAfterMs: 55_000 });
+    for (let i = 0; i < 3; i++) expect((await beginSignUp(db, ip, p, at(1, 30 + i))).allowed).toBe(true);
+    expect(await beginSignUp(db, ip, p, at(1, 35))).toEqual({ allowed: false, retryAfterMs: 55_000 });
+    // The window started at the first attempt: it ends a minute later, not at the next full minute.
+    expect((await beginSignUp(db, ip, p, at(1, 89))).allowed).toBe(false);
+    expect((await beginSignUp(db, ip, p, at(1, 90))).allowed).toBe(true);
     // A slow flood: one every 25 s stays under 3 a minute, but not under 6 in ten minutes.
     const slow = `203.0.${octet()}.${octet()}`;
     const answers: boolean[] = [];

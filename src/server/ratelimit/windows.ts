@@ -3,8 +3,8 @@ import type { WindowPolicy } from "./window";
 
 /**
  * Fixed-window counters in PostgreSQL (RateLimitWindow), so every portal instance counts against
- * one budget. Windows are aligned to multiples of their length, which makes the row's key known in
- * advance: one attempt is one upsert-increment, no read-modify-write and no transaction.
+ * one budget. A window starts at the first attempt after the previous one has passed (as
+ * window.ts's hit()); one attempt is one upsert-increment, with no read-modify-write transaction.
  */
 type Db = Pick<PrismaClient, "$queryRaw" | "$executeRaw" | "rateLimitWindow">;
 
@@ -12,25 +12,23 @@ type Db = Pick<PrismaClient, "$queryRaw" | "$executeRaw" | "rateLimitWindow">;
 export type WindowCheck = { bucket: string; key: string; policy: WindowPolicy };
 export type WindowGate = { allowed: true } | { allowed: false; retryAfterMs: number };
 
-export function alignedWindowStart(now: Date, windowMs: number): Date {
-  return new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-}
-
 /**
  * Counts one attempt in the current window of every check, or in none when any of them is over
  * its limit (a refused attempt is given back, so one address's flood does not use up its network).
  */
 export async function countAttempt(db: Db, checks: WindowCheck[], now = new Date()): Promise<WindowGate> {
-  const rows = checks.map((c) => ({ ...c, windowStart: alignedWindowStart(now, c.policy.windowMs) }));
   // One statement: all rows are counted together. Rows are locked in the checks' order, the same
   // order in every caller, so concurrent attempts cannot deadlock.
-  const counted = await db.$queryRaw<Array<{ bucket: string; count: number }>>`
-    INSERT INTO "RateLimitWindow" ("bucket", "key", "windowStart", "count")
-    VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${r.bucket}, ${r.key}, ${r.windowStart}, 1)`))}
-    ON CONFLICT ("bucket", "key", "windowStart") DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
-    RETURNING "bucket", "count"`;
-  const countOf = new Map(counted.map((c) => [c.bucket, Number(c.count)]));
-  const over = rows.filter((r) => (countOf.get(r.bucket) ?? 0) > r.policy.limit);
+  const counted = await db.$queryRaw<Array<{ bucket: string; count: number; windowStart: Date }>>`
+    INSERT INTO "RateLimitWindow" AS w ("bucket", "key", "windowStart", "windowMs", "count")
+    VALUES ${Prisma.join(checks.map((c) => Prisma.sql`(${c.bucket}, ${c.key}, ${now}, ${c.policy.windowMs}, 1)`))}
+    ON CONFLICT ("bucket", "key") DO UPDATE SET
+      "count" = CASE WHEN w."windowStart" + EXCLUDED."windowMs" * interval '1 millisecond' <= EXCLUDED."windowStart" THEN 1 ELSE w."count" + 1 END,
+      "windowStart" = CASE WHEN w."windowStart" + EXCLUDED."windowMs" * interval '1 millisecond' <= EXCLUDED."windowStart" THEN EXCLUDED."windowStart" ELSE w."windowStart" END,
+      "windowMs" = EXCLUDED."windowMs"
+    RETURNING "bucket", "count", "windowStart"`;
+  const rows = checks.map((c) => ({ ...c, ...counted.find((r) => r.bucket === c.bucket)! }));
+  const over = rows.filter((r) => Number(r.count) > r.policy.limit);
   if (over.length === 0) return { allowed: true };
   // One row per statement, in the same order as above, so a give-back never holds one row while
   // waiting for another.
@@ -38,7 +36,7 @@ export async function countAttempt(db: Db, checks: WindowCheck[], now = new Date
     await db.$executeRaw`UPDATE "RateLimitWindow" SET "count" = "count" - 1
       WHERE "bucket" = ${r.bucket} AND "key" = ${r.key} AND "windowStart" = ${r.windowStart} AND "count" > 0`;
   }
-  const retryAfterMs = Math.max(...over.map((r) => r.windowStart.getTime() + r.policy.windowMs - now.getTime()));
+  const retryAfterMs = Math.max(...over.map((r) => new Date(r.windowStart).getTime() + r.policy.windowMs - now.getTime()));
   return { allowed: false, retryAfterMs };
 }
 
