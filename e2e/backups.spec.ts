@@ -9,6 +9,7 @@ import { until } from "../test/support/until";
 import { createSignedInUser } from "./support/auth";
 import { saveScreenshot } from "./support/screenshots";
 import { createServerThroughWizard } from "./support/servers";
+import { stopEveryServer } from "./support/cleanup";
 
 /**
  * Backups through the portal UI against a real flying-squid server, real agent and the local backup
@@ -45,6 +46,9 @@ async function restoreFromUi(page: Page, serverId: string, backupId: string) {
   await saveScreenshot(page, "backup-restore-confirm");
   await dialog.getByRole("button", { name: "Replace and restore" }).click();
 }
+
+// This file's containers stop once its tests are done (later specs share the machine).
+test.afterAll(async ({ browser }) => stopEveryServer(browser));
 
 test.describe.serial("backups of a game server", () => {
   test.setTimeout(600_000);

@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { createSignedInUser } from "./support/auth";
 import { saveScreenshot } from "./support/screenshots";
 import { createServerThroughWizard } from "./support/servers";
+import { stopEveryServer } from "./support/cleanup";
 
 /**
  * The server page's history charts with real samples: a real game server (local provider, real
@@ -9,6 +10,9 @@ import { createServerThroughWizard } from "./support/servers";
  * log read and downloaded through the agent; and the request id every answer carries, also inside
  * a tRPC error.
  */
+// This file's containers stop once its tests are done (later specs share the machine).
+test.afterAll(async ({ browser }) => stopEveryServer(browser));
+
 test("history charts show a running server's real samples with its limits", async ({ page }) => {
   test.setTimeout(420_000);
   await createSignedInUser(page);

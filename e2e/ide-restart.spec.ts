@@ -3,6 +3,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
 import { signUp } from "./support/auth";
+import { stopEveryServer } from "./support/cleanup";
 
 /**
  * A dev server stopped and started again from its page still opens VS Code: the container's start
@@ -28,6 +29,9 @@ async function statusOf(page: Page, serverId: string): Promise<string> {
   if (s.status === "error") throw new Error(`server failed: ${s.lastError}`);
   return s.status;
 }
+
+// This file's containers stop once its tests are done (later specs share the machine).
+test.afterAll(async ({ browser }) => stopEveryServer(browser));
 
 test.beforeAll(async () => {
   // The portal's store starts empty in e2e runs: publish the cached code-server build into it.

@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { createSignedInUser, signUp } from "./support/auth";
 import { writeContainerFile } from "./support/containers";
+import { stopEveryServer } from "./support/cleanup";
 
 /**
  * The hosted IDE end to end, in Chromium against the real portal, the local provider, a real agent
@@ -12,6 +13,9 @@ import { writeContainerFile } from "./support/containers";
  * with the workspace in its explorer. A second user gets nowhere, a replayed token is refused, and
  * the legacy /__ide path leads into the hosted flow.
  */
+// This file's containers stop once its tests are done (later specs share the machine).
+test.afterAll(async ({ browser }) => stopEveryServer(browser));
+
 test.describe.configure({ mode: "serial" });
 test.setTimeout(12 * 60_000);
 

@@ -4,12 +4,16 @@ import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
 import { createSignedInUser } from "./support/auth";
 import { saveScreenshot } from "./support/screenshots";
+import { stopEveryServer } from "./support/cleanup";
 
 /**
  * Waking a stopped dev container: its IDE link starts it, shows "Starting your container…" while it
  * comes up (the page reloads itself, no script), and lands in VS Code. The idle pass that stops it
  * is covered by src/server/idle/idle.integration.test.ts (real agent, driven clock).
  */
+// This file's containers stop once its tests are done (later specs share the machine).
+test.afterAll(async ({ browser }) => stopEveryServer(browser));
+
 test.describe.configure({ mode: "serial" });
 test.setTimeout(15 * 60_000);
 

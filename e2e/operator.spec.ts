@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { createSignedInUser, newUser, signUp } from "./support/auth";
+import { grantAdmin, stopEveryServer } from "./support/cleanup";
 import { createServerThroughWizard } from "./support/servers";
 import { saveScreenshot } from "./support/screenshots";
 
@@ -36,13 +37,6 @@ const ADMIN_PROCEDURES: [string, "query" | "mutation", unknown][] = [
   ["admin.verify", "mutation", null],
 ];
 
-/** `npm run admin -- grant <email>` against this run's database (the running portal's embedded PostgreSQL). */
-function grantAdmin(email: string, dir = dataDir) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/admin.ts", "grant", email], { env: { ...process.env, ZLH_DATA_DIR: dir, NODE_ENV: "development", LOG_LEVEL: "warn" }, encoding: "utf8" });
-  expect(r.status, r.stderr).toBe(0);
-  expect(r.stdout).toContain("now an admin");
-}
-
 async function trpc(page: Page, proc: string, kind: "query" | "mutation", input: unknown) {
   const res =
     kind === "mutation"
@@ -50,6 +44,9 @@ async function trpc(page: Page, proc: string, kind: "query" | "mutation", input:
       : await page.request.get(`/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
   return { status: res.status(), body: (await res.json().catch(() => null)) as { result?: { data?: { json?: unknown } }; error?: { json?: { message?: string; data?: { code?: string } } } } | null };
 }
+
+// This file's containers stop once its tests are done (later specs share the machine).
+test.afterAll(async ({ browser }) => stopEveryServer(browser));
 
 test.describe("operator console", () => {
   test.setTimeout(300_000);
@@ -148,7 +145,10 @@ test.describe("operator console", () => {
 
     await adminPage.goto(`/admin/users`);
     await adminPage.getByLabel("Search users").fill(user.email);
-    await adminPage.getByTestId(`admin-user-${user.email}`).getByRole("button", { name: "Lift suspension" }).click();
+    const adminRow = adminPage.getByTestId(`admin-user-${user.email}`);
+    await adminRow.getByRole("button", { name: "Lift suspension" }).click();
+    // The lift has landed once the row offers to suspend again; only then is the user's page judged.
+    await expect(adminRow.getByRole("button", { name: "Suspend", exact: true })).toBeVisible();
     await userPage.goto("/dashboard");
     await expect(userPage.getByTestId("account-suspended")).toHaveCount(0);
     await trpc(userPage, "servers.delete", "mutation", { serverId });
@@ -239,6 +239,8 @@ test.describe("first run on a fresh data folder", () => {
         STRIPE_SECRET_KEY: "",
         STRIPE_WEBHOOK_SECRET: "",
         LOG_LEVEL: "warn",
+        // Its own log file under the run's data folder: kept for a failure's diagnosis, and scanned for credentials.
+        ZLH_LOG_FILE: path.join(dataDir, "logs", "first-run-portal.log"),
       },
     });
     await expect.poll(async () => (await fetch(`${base}/api/health`).then((r) => r.status).catch(() => 0)), { timeout: 180_000, intervals: [1_000] }).toBe(200);

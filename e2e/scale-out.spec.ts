@@ -6,6 +6,7 @@ import { expect, test, type Browser, type BrowserContext, type Page } from "@pla
 import { startNginx, type Nginx } from "../test/support/nginx";
 import { startPortal, type Portal } from "../test/faults/portal";
 import { signUp } from "./support/auth";
+import { stopEveryServer } from "./support/cleanup";
 
 /**
  * Two portal instances behind Debian's nginx with the production configuration (deploy/nginx), on
@@ -13,6 +14,9 @@ import { signUp } from "./support/auth";
  * a user signs in, creates a dev container with code-server, uses its console, uploads a file and
  * opens the IDE through nginx. Then one instance stops: the user stays signed in and keeps working.
  */
+// This file's containers stop once its tests are done (later specs share the machine).
+test.afterAll(async ({ browser }) => stopEveryServer(browser));
+
 test.describe.configure({ mode: "serial" });
 test.setTimeout(12 * 60_000);
 

@@ -4,6 +4,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { createSignedInUser } from "./support/auth";
 import { gameHostPid, readContainerFile } from "./support/containers";
 import { saveScreenshot } from "./support/screenshots";
+import { stopEveryServer } from "./support/cleanup";
 
 /**
  * The portal's server pages against the real custom server, real agents (local provider) and real
@@ -61,6 +62,9 @@ function expectedSha(size: number): string {
   for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 12)) & 0xff;
   return createHash("sha256").update(bytes).digest("hex");
 }
+
+// This file's containers stop once its tests are done (later specs share the machine).
+test.afterAll(async ({ browser }) => stopEveryServer(browser));
 
 test.describe.serial("game server", () => {
   test.setTimeout(300_000);

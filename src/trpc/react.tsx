@@ -6,6 +6,7 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "~/server/api/root";
+import { TRPC_MAX_BATCH } from "./limits";
 import { createQueryClient } from "./query-client";
 
 /**
@@ -34,6 +35,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         httpBatchStreamLink({
           transformer: superjson,
           url: "/api/trpc",
+          maxItems: TRPC_MAX_BATCH,
           headers: () => ({ "x-trpc-source": "nextjs-react" }),
         }),
       ],

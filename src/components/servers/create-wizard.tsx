@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Alert, Button, Card, CardBody, Field, Spinner } from "~/components/ui";
 import { cx } from "~/lib/cx";
 import { formError, type FormError } from "~/lib/trpc-errors";
@@ -42,6 +42,13 @@ export function CreateWizard() {
   });
   const inProgress = preparing.data?.items.filter((i) => i.status !== "failed") ?? [];
   const catalog = useQuery({ ...trpc.servers.runtimeCatalog.queryOptions(), refetchInterval: inProgress.length ? 2_000 : false });
+  // An item leaves the preparing list the moment it is published: fetch the catalog then. Its own
+  // poll stops with the last item and may have run just before that publication.
+  const inProgressKey = inProgress.map((i) => `${i.name}@${i.version}`).join(",");
+  const { refetch: refetchCatalog } = catalog;
+  useEffect(() => {
+    void refetchCatalog();
+  }, [inProgressKey, refetchCatalog]);
   const [kind, setKind] = useState<"game" | "dev">("game");
   const [name, setName] = useState("");
   const [runtimeId, setRuntimeId] = useState("");

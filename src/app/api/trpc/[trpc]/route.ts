@@ -3,6 +3,7 @@ import { appRouter } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
 import { payloadTooLarge, readBounded } from "~/server/http/bounded-body";
 import { logger } from "~/server/log/logger";
+import { TRPC_MAX_BATCH } from "~/trpc/limits";
 
 /** Every procedure's input is small JSON (a batch of a few): a larger body is refused unread. */
 const MAX_TRPC_BODY_BYTES = 1024 * 1024;
@@ -19,6 +20,7 @@ async function handler(incoming: Request) {
     endpoint: "/api/trpc",
     router: appRouter,
     req,
+    maxBatchSize: TRPC_MAX_BATCH,
     createContext: () => createTRPCContext({ headers: req.headers }),
     onError({ path, error }) {
       // Expected refusals (bad input, not signed in) are the caller's business; log only our faults.
