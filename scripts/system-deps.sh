@@ -3,12 +3,13 @@
 #   bash scripts/system-deps.sh          everything (what `npm test` and CI need)
 #   bash scripts/system-deps.sh --lxc    only what the lxc provider needs (`npm run dev` as root runs this)
 # The lxc provider: lxc, uidmap (LXC maps container ids with it), slirp4netns (each container's
-# network and published ports), debootstrap + zstd (the container template). Tests also need
+# network and published ports), debootstrap + zstd (the container template), pigz (backups compress
+# on every core; the local provider's agents run the host's, lxc containers their template's). Tests also need
 # Chromium (Playwright runs Debian's build), libkrb5-dev (code-server's native modules),
 # openssh-client (SSH tests), bubblewrap (the unisolated provider) and nginx (the scale-out and load
 # harnesses run the production nginx configuration).
 set -euo pipefail
-lxc_pkgs=(lxc uidmap slirp4netns debootstrap zstd)
+lxc_pkgs=(lxc uidmap slirp4netns debootstrap zstd pigz)
 test_pkgs=(chromium libkrb5-dev openssh-client bubblewrap nginx)
 if [ "${1:-}" = "--lxc" ]; then pkgs=("${lxc_pkgs[@]}"); else pkgs=("${test_pkgs[@]}" "${lxc_pkgs[@]}"); fi
 missing=()

@@ -2,12 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { pickCompressor, type Compressor } from "./compressor";
 import { ManifestBuilder } from "./manifest-builder";
 
-export type ArchiveResult = { sha256: string; size: number; builder: ManifestBuilder };
-
-/** gzip's default level, the one `tar -czf` uses: backups compare with it byte for byte. */
-const GZIP_LEVEL = "-6";
+export type ArchiveResult = { sha256: string; size: number; builder: ManifestBuilder; compressor: Compressor["name"] };
 
 function collectStderr(child: ChildProcess): () => string {
   let err = "";
@@ -24,15 +22,17 @@ const exitOf = (child: ChildProcess) =>
 
 /**
  * Writes a tar.gz of `dir` to `out`: the system tar reads the files (GNU format, numeric owners),
- * the agent hashes every member's data on the way to the system gzip (both child processes, so
- * reading, hashing and compressing run at once), and hashes and counts the compressed bytes on the
+ * the agent hashes every member's data on the way to the compressor (pigz, else gzip: see
+ * compressor.ts; both child processes, so reading, hashing and compressing run at once), and
+ * hashes and counts the compressed bytes on the
  * way out. Resolves once `out` has taken the last byte; rejects (killing both children) on any
  * failure, abort or a non-zero exit.
  */
 export async function writeArchive(dir: string, out: Writable, opts: { signal: AbortSignal; onRawBytes?: (n: number) => void; excludes?: string[] }): Promise<ArchiveResult> {
   const excludes = (opts.excludes ?? []).map((n) => `--exclude=./${n}`);
   const tar = spawn("tar", ["-c", "-f", "-", "--format=gnu", "--numeric-owner", "--sort=name", "--anchored", ...excludes, "-C", dir, "."], { stdio: ["ignore", "pipe", "pipe"] });
-  const gzip = spawn("gzip", ["-c", "-n", GZIP_LEVEL], { stdio: ["pipe", "pipe", "pipe"] });
+  const compressor = pickCompressor();
+  const gzip = spawn(compressor.name, compressor.args, { stdio: ["pipe", "pipe", "pipe"] });
   const tarErr = collectStderr(tar);
   const gzipErr = collectStderr(gzip);
   const tarExit = exitOf(tar);
@@ -73,12 +73,12 @@ export async function writeArchive(dir: string, out: Writable, opts: { signal: A
     ]);
     const [tc, gc] = await Promise.all([tarExit, gzipExit]);
     if (tc !== 0) throw new Error(`tar exited with ${tc}: ${tarErr()}`);
-    if (gc !== 0) throw new Error(`gzip exited with ${gc}: ${gzipErr()}`);
+    if (gc !== 0) throw new Error(`${compressor.name} exited with ${gc}: ${gzipErr()}`);
   } catch (err) {
     for (const c of [tar, gzip]) if (c.exitCode === null) c.kill("SIGKILL");
     await Promise.all([tarExit, gzipExit]);
     const detail = tarErr() || gzipErr();
     throw detail && !(err as Error).message.includes(detail) ? new Error(`${(err as Error).message} (${detail})`) : err;
   }
-  return { sha256: hash.digest("hex"), size, builder };
+  return { sha256: hash.digest("hex"), size, builder, compressor: compressor.name };
 }

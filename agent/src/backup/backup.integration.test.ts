@@ -45,7 +45,8 @@ describe.sequential("agent backups of a dev home", () => {
   it("streams a tar.gz whose manifest lists every file with its sha256; the archive hash matches", async () => {
     const { archive, manifest } = await takeBackup("first-backup");
     expect(manifest).toMatchObject({ scope: "home", root: "/home/dev", consistency: "copy" });
-    expect(manifest.archive).toEqual({ format: "tar+gzip", size: archive.length, sha256: sha(archive) });
+    // pigz (scripts/system-deps.sh installs it): gzip on every core, read back by the restore's gzip.
+    expect(manifest.archive).toEqual({ format: "tar+gzip", size: archive.length, sha256: sha(archive), compressor: "pigz" });
     const main = manifest.files.find((f) => f.path === "workspace/src/main.ts");
     expect(main).toEqual({ path: "workspace/src/main.ts", type: "file", size: 18, sha256: sha(Buffer.from("console.log('v1')\n")) });
     expect(manifest.files.some((f) => f.path === "workspace/src/" && f.type === "dir")).toBe(true);

@@ -116,14 +116,14 @@ export class BackupService {
         root: scope.containerRoot,
         createdAt: new Date(started).toISOString(),
         consistency,
-        archive: { format: "tar+gzip", size: res.size, sha256: res.sha256 },
+        archive: { format: "tar+gzip", size: res.size, sha256: res.sha256, compressor: res.compressor },
         totalBytes: res.builder.totalBytes,
         files: res.builder.files,
         durationMs: Date.now() - started,
       };
       this.keep(manifest);
       if (req.announce) tellPlayers(scope, "Backup finished.");
-      this.ctx.log.info({ id: req.id, scope: scope.scope, bytes: manifest.totalBytes, archiveBytes: res.size, ms: manifest.durationMs }, "backup made");
+      this.ctx.log.info({ id: req.id, scope: scope.scope, bytes: manifest.totalBytes, archiveBytes: res.size, compressor: res.compressor, ms: manifest.durationMs }, "backup made");
       return manifest;
     } catch (err) {
       if (req.announce) tellPlayers(scope, "Backup failed; the world is unchanged.");

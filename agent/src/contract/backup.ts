@@ -46,7 +46,13 @@ export const backupManifestSchema = z.object({
   createdAt: z.iso.datetime(),
   /** How the snapshot was made consistent (e.g. "save-off/save-all", "stopped", "copy"). */
   consistency: z.string(),
-  archive: z.object({ format: z.literal("tar+gzip"), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  archive: z.object({
+    format: z.literal("tar+gzip"),
+    size: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /** The program that compressed it (both write plain gzip); absent from older agents. */
+    compressor: z.enum(["pigz", "gzip"]).optional(),
+  }),
   /** Sum of the regular files' sizes. */
   totalBytes: z.number().int().nonnegative(),
   files: z.array(manifestFileSchema).max(1_000_000),

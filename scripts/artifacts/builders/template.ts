@@ -11,10 +11,12 @@ import { claimWorkDir } from "../workdir";
  * The lxc provider's container template, the way Proxmox VE ships debian-12-standard: Debian 12
  * (bookworm) minbase from the Debian mirror apt uses here (debootstrap, about 30-50 s), plus the
  * Node binary that runs this portal (and so the agent; the agent's native modules are built for its
- * ABI) and LXC's own small init (reaps orphans, forwards lxc-stop's signal). Packed with numeric
+ * ABI), pigz (backups) and LXC's own small init (reaps orphans, forwards lxc-stop's signal). Packed with numeric
  * owners and zstd into <cache>/template-<version>.tar.zst.
  */
 const SUITE = "bookworm";
+/** Debian packages beyond minbase the agent uses inside the container. */
+export const EXTRA_PACKAGES = ["pigz"];
 
 /** The Debian mirror apt uses here (deb822 sources first, then sources.list), else Debian's own. */
 export function debianMirror(sources: { deb822: string[]; list: string[] }): string {
@@ -102,8 +104,9 @@ export const templateBuilder: ArtifactBuilder = {
     try {
       const rootfs = path.join(work, "rootfs");
       const mirror = debianMirror(readSources());
-      onProgress({ step: "debootstrap", message: `debootstrap --variant=minbase ${SUITE} ${mirror}` });
-      await run("debootstrap", ["--variant=minbase", SUITE, rootfs, mirror]);
+      // pigz: the agent's backups compress with it on every core (gzip, one core, is the fallback).
+      onProgress({ step: "debootstrap", message: `debootstrap --variant=minbase --include=${EXTRA_PACKAGES.join(",")} ${SUITE} ${mirror}` });
+      await run("debootstrap", ["--variant=minbase", `--include=${EXTRA_PACKAGES.join(",")}`, SUITE, rootfs, mirror]);
 
       onProgress({ step: "node", message: `${process.execPath} (v${process.versions.node})` });
       await copyFile(process.execPath, path.join(rootfs, "usr/local/bin/node"));

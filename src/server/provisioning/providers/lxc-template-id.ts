@@ -7,5 +7,5 @@
 export const TEMPLATE_NAME = "template-debian-12";
 
 export function templateVersion(nodeVersion = process.versions.node): string {
-  return `1.0.0-node${nodeVersion}`;
+  return `1.1.0-node${nodeVersion}`;
 }
