@@ -64,6 +64,12 @@ const schema = z.object({
   // SSH to dev containers: a tunnel/jump command for the printed config (`%h` = dev-<vmid>.<dev
   // domain>), e.g. `cloudflared access ssh --hostname %h`. Unset: direct Host/Port entries.
   ZLH_SSH_PROXY_COMMAND: z.string().regex(/^[^\r\n\0]*$/, "must be a single line").optional(),
+  // The portal's SSH gateway (`ssh -p <port> dev-<vmid>@<portal>`): wakes a stopped dev container
+  // and connects through. Unset: no gateway. ZLH_SSH_GATEWAY_HOST is the address it listens on.
+  ZLH_SSH_GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  ZLH_SSH_GATEWAY_HOST: z.string().default("0.0.0.0"),
+  // The host name the printed SSH config gives for the gateway (default: ZLH_PUBLIC_URL's host).
+  ZLH_SSH_GATEWAY_PUBLIC_HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, "must be a host name or address").optional(),
   // Headscale (self-hosted Tailscale control server) for tailnet auth keys; both or neither.
   ZLH_HEADSCALE_URL: z.url({ protocol: /^https?$/ }).or(z.literal("")).optional(),
   ZLH_HEADSCALE_API_KEY: z.string().or(z.literal("")).optional(),

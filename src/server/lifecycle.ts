@@ -13,6 +13,7 @@ import { heartbeatService } from "./cluster/heartbeat";
 import { backupJobsService } from "./backups/jobs";
 import { schedulesService } from "./schedules/services";
 import { idleStopService } from "./idle/services";
+import { sshGatewayService } from "./ssh/gateway-service";
 import { isolationNoticeService } from "./isolation/notice";
 
 /**
@@ -21,7 +22,7 @@ import { isolationNoticeService } from "./isolation/notice";
  */
 export type Service = { name: string; start: () => Promise<void>; stop: () => Promise<void> };
 
-export const services: Service[] = [isolationNoticeService, clusterBusService, heartbeatService, rateLimitPrunerService(), adminRolesService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), crashWatcherService(), billingGraceService(stopServerAsSystem), historyService(), backupJobsService, schedulesService(), idleStopService()];
+export const services: Service[] = [isolationNoticeService, clusterBusService, heartbeatService, rateLimitPrunerService(), adminRolesService(), artifactSeedService, provisioningJobsService, provisioningReconcilerService, deliveryService(), crashWatcherService(), billingGraceService(stopServerAsSystem), historyService(), backupJobsService, schedulesService(), idleStopService(), sshGatewayService()];
 
 export async function startServices(): Promise<void> {
   for (const s of services) {

@@ -159,8 +159,8 @@ export function ServerView({ serverId, devDomain }: { serverId: string; devDomai
       {tab === "console" &&
         (running ? (
           <ConsoleTerminal serverId={serverId} kind={server.kind === "game" ? "game" : "dev"} />
-        ) : server.autoStoppedAt || server.status === "starting" ? (
-          <WakeOnOpen serverId={serverId} status={server.status} />
+        ) : server.autoStoppedAt || server.status === "starting" || server.status === "stopped" ? (
+          <WakeOnOpen serverId={serverId} status={server.status} auto={server.autoStoppedAt !== null || server.status === "starting"} />
         ) : (
           <Alert tone="info">The console is available while the server is running.</Alert>
         ))}

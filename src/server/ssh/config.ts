@@ -2,7 +2,18 @@ import { env } from "../../env";
 import { getServerForUser } from "../provisioning/service";
 import { sshConfigSnippet, sshHostAlias, sshWildcardSnippet, type SnippetDeployment } from "./snippet";
 
-export const deployment = (): SnippetDeployment => ({ devDomain: env.ZLH_DEV_DOMAIN, proxyCommand: env.ZLH_SSH_PROXY_COMMAND });
+/** Where users reach the gateway: ZLH_SSH_GATEWAY_PUBLIC_HOST, else the portal's public host name. */
+function gatewayHost(): string {
+  if (env.ZLH_SSH_GATEWAY_PUBLIC_HOST) return env.ZLH_SSH_GATEWAY_PUBLIC_HOST;
+  const url = env.ZLH_PUBLIC_URL ?? env.NEXTAUTH_URL;
+  return url ? new URL(url).hostname : "127.0.0.1";
+}
+
+export const deployment = (): SnippetDeployment => ({
+  devDomain: env.ZLH_DEV_DOMAIN,
+  proxyCommand: env.ZLH_SSH_PROXY_COMMAND,
+  gateway: env.ZLH_SSH_GATEWAY_PORT ? { host: gatewayHost(), port: env.ZLH_SSH_GATEWAY_PORT } : undefined,
+});
 
 export type SshConfigView = {
   /** `ssh <alias>` after pasting the snippet. */

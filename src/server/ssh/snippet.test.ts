@@ -15,6 +15,13 @@ describe("sshConfigSnippet", () => {
     );
   });
 
+  it("points at the portal's SSH gateway when it runs (login name dev-<vmid>, one host key alias), endpoint or not", () => {
+    const gateway = { host: "portal.example.com", port: 2222 };
+    expect(sshConfigSnippet({ vmid: 6004, sshHost: null, sshPort: null }, { devDomain: "localhost", proxyCommand: "cloudflared access ssh --hostname %h", gateway })).toBe(
+      "Host dev-6004\n  HostName portal.example.com\n  Port 2222\n  User dev-6004\n  HostKeyAlias zlh-ssh-gateway\n",
+    );
+  });
+
   it("is null before the container has an SSH endpoint (direct mode)", () => {
     expect(sshConfigSnippet({ vmid: 6003, sshHost: null, sshPort: null }, { devDomain: "localhost" })).toBeNull();
     expect(sshConfigSnippet({ vmid: 6003, sshHost: "127.0.0.1", sshPort: null }, { devDomain: "localhost", proxyCommand: " " })).toBeNull();

@@ -1,5 +1,6 @@
 /**
  * The SSH config a user pastes into ~/.ssh/config for a dev container, for this deployment:
+ * - with the portal's SSH gateway (ZLH_SSH_GATEWAY_PORT): the gateway, login name `dev-<vmid>`;
  * - with a tunnel/jump command configured (ZLH_SSH_PROXY_COMMAND, e.g. `cloudflared access ssh
  *   --hostname %h`): `Host dev-<vmid>` reaching `dev-<vmid>.<dev domain>` through that command;
  * - otherwise a direct entry for the container's recorded SSH endpoint (the local provider gives
@@ -14,7 +15,12 @@ export type SnippetDeployment = {
   devDomain: string;
   /** ZLH_SSH_PROXY_COMMAND; `%h` is the container's host name, `%p` its SSH port. */
   proxyCommand?: string | undefined;
+  /** The portal's SSH gateway (ZLH_SSH_GATEWAY_PORT): it wakes stopped containers, so it is preferred. */
+  gateway?: { host: string; port: number } | undefined;
 };
+
+/** One known_hosts entry for the gateway, whichever container a block names. */
+export const GATEWAY_HOST_KEY_ALIAS = "zlh-ssh-gateway";
 
 export const sshHostAlias = (vmid: number) => `dev-${vmid}`;
 
@@ -27,6 +33,17 @@ function oneLine(value: string, what: string): string {
 /** The `Host dev-<vmid>` block, or null when the container has no SSH endpoint yet. */
 export function sshConfigSnippet(server: SnippetServer, deployment: SnippetDeployment): string | null {
   const alias = sshHostAlias(server.vmid);
+  if (deployment.gateway) {
+    // The login name picks the container; the gateway starts it when it is stopped.
+    return [
+      `Host ${alias}`,
+      `  HostName ${oneLine(deployment.gateway.host, "gateway host")}`,
+      `  Port ${deployment.gateway.port}`,
+      `  User ${alias}`,
+      `  HostKeyAlias ${GATEWAY_HOST_KEY_ALIAS}`,
+      "",
+    ].join("\n");
+  }
   const proxy = deployment.proxyCommand?.trim();
   if (proxy) {
     const lines = [

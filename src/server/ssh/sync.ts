@@ -4,6 +4,7 @@ import { db } from "../db/client";
 import { logger } from "../log/logger";
 import { agentClientFor } from "../provisioning/agent-for";
 import { recordEvent } from "../provisioning/events";
+import { gatewayAuthorizedKey } from "./gateway-key";
 
 /**
  * Pushing a user's current SSH keys to their dev containers' agents (PUT /ssh/authorized-keys).
@@ -24,7 +25,8 @@ const ACTIVE = ["running", "starting", "provisioning", "error"];
 export async function authorizedKeysFor(userId: string): Promise<AuthorizedKeysPut> {
   const revision = Date.now();
   const keys = await db.sshKey.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
-  return { revision, keys: keys.map((k) => ({ publicKey: k.publicKey, fingerprint: k.fingerprint, name: k.name.slice(0, 100) })) };
+  const gateway = gatewayAuthorizedKey();
+  return { revision, keys: [...keys.map((k) => ({ publicKey: k.publicKey, fingerprint: k.fingerprint, name: k.name.slice(0, 100) })), ...(gateway ? [gateway] : [])] };
 }
 
 /** Pushes the owner's keys to one dev server's agent. Throws when the agent does not take them. */
