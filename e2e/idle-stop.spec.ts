@@ -8,7 +8,8 @@ import { stopEveryServer } from "./support/cleanup";
 
 /**
  * Waking a stopped dev container: its IDE link starts it, shows "Starting your container…" while it
- * comes up (the page reloads itself, no script), and lands in VS Code. The idle pass that stops it
+ * comes up (the page reloads itself, no script), and lands in VS Code; its console tab offers a start
+ * and connects once it is up. The idle pass that stops it
  * is covered by src/server/idle/idle.integration.test.ts (real agent, driven clock).
  */
 // This file's containers stop once its tests are done (later specs share the machine).
@@ -70,4 +71,13 @@ test("the IDE link of a stopped dev container starts it, shows progress and land
   await page.waitForURL((u) => u.origin === ideOrigin && !u.search.includes("token"), { timeout: 6 * 60_000 });
   await expect(page.locator(".monaco-workbench")).toBeVisible({ timeout: 180_000 });
   expect((await trpc<Server>(page, "servers.get", { serverId: server.id }, "query")).status).toBe("running");
+
+  // The console of a server its owner stopped offers the same: one click starts it, then it connects.
+  await trpc(page, "servers.stop", { serverId: server.id }, "mutation");
+  await waitStatus(page, server.id, "stopped", 2 * 60_000);
+  await page.goto(`/servers/${server.id}?tab=console`);
+  await page.getByTestId("wake-console").click();
+  await expect(page.getByTestId("waking")).toContainText("Starting your container");
+  await expect(page.getByTestId("console-state")).toHaveText("Connected", { timeout: 6 * 60_000 });
+  await saveScreenshot(page, "console-waking-done");
 });

@@ -99,7 +99,7 @@ beforeAll(async () => {
   serverId = s.id;
 
   markGatewayStarted(true);
-  gateway = new SshGateway({ hostKey: gatewayHostKey().privateKey, wake: { pollMs: 200, timeoutMs: 90_000 } });
+  gateway = new SshGateway({ hostKey: gatewayHostKey().privateKey, wake: { pollMs: 200, timeoutMs: 90_000 }, revokeCheckMs: 500 });
   gatewayPort = await gateway.listen(0, "127.0.0.1");
 }, 180_000);
 
@@ -193,6 +193,23 @@ describe.sequential("SSH gateway", () => {
       c.end();
     }
   }, 60_000);
+
+  it("ends an open session once its key is removed from the account", async () => {
+    const c = await connect(ownerKey.file);
+    const closed = new Promise<void>((resolve) => c.once("close", () => resolve()));
+    const stream = await new Promise<ClientChannel>((resolve, reject) => c.shell({ term: "xterm", cols: 80, rows: 24 }, (err: Error | undefined, s: ClientChannel) => (err ? reject(err) : resolve(s))));
+    stream.on("data", () => {});
+    const fp = (parsePublicKey(ownerKey.pub) as { ok: true; key: { fingerprint: string } }).key.fingerprint;
+    const owner = (await db.server.findUniqueOrThrow({ where: { id: serverId } })).userId;
+    const row = await db.sshKey.findFirstOrThrow({ where: { userId: owner, fingerprint: fp } });
+    await db.sshKey.delete({ where: { id: row.id } });
+    try {
+      await closed;
+      await expect(connect(ownerKey.file)).rejects.toThrow(/authentication/i);
+    } finally {
+      await db.sshKey.create({ data: { userId: owner, name: row.name, publicKey: row.publicKey, fingerprint: row.fingerprint } });
+    }
+  }, 30_000);
 
   it("passes SFTP through to the container's home", async () => {
     const c = await connect(ownerKey.file);

@@ -17,7 +17,7 @@ const log = logger.child({ module: "ssh.gateway" });
  * "Starting your container..." and its progress printed to the session; then the session (shell,
  * command or SFTP) continues on the container's own SSH server.
  */
-export type GatewayOptions = { hostKey: string; wake?: WakeOptions; authTimeoutMs?: number; maxConnections?: number };
+export type GatewayOptions = { hostKey: string; wake?: WakeOptions; authTimeoutMs?: number; maxConnections?: number; revokeCheckMs?: number };
 
 const USER = /^dev-(\d{1,9})$/;
 const MAX_AUTH_FAILURES = 6;
@@ -36,6 +36,9 @@ async function loginTarget(username: string): Promise<{ server: Server; keys: Us
 export class SshGateway {
   private readonly server: InstanceType<typeof SshServer>;
   private readonly conns = new Set<Connection>();
+  /** Who each logged-in connection is: its sessions end once that key is no longer on the account. */
+  private readonly logins = new Map<Connection, { userId: string; fingerprint: string }>();
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: GatewayOptions) {
     this.server = new SshServer({ hostKeys: [opts.hostKey], ident: "ZeroLagHub-gateway" }, (client, info) => this.onConnection(client, info));
@@ -50,10 +53,33 @@ export class SshGateway {
         resolve();
       });
     });
+    // Upstream the gateway logs in with its own key, so the container cannot tell when a user's
+    // key is removed: the gateway checks its logins against the account's keys itself.
+    this.sweeper = setInterval(() => void this.closeRevoked().catch((err: unknown) => log.warn({ err }, "ssh gateway key check failed")), this.opts.revokeCheckMs ?? 5_000);
+    this.sweeper.unref();
     return (this.server.address() as AddressInfo).port;
   }
 
+  /** Ends the connections whose key was removed from the account (or whose account is gone). */
+  async closeRevoked(): Promise<number> {
+    const live = [...this.logins.entries()];
+    if (live.length === 0) return 0;
+    const rows = await db.sshKey.findMany({ where: { OR: live.map(([, l]) => ({ userId: l.userId, fingerprint: l.fingerprint })) }, select: { userId: true, fingerprint: true } });
+    const kept = new Set(rows.map((r) => `${r.userId} ${r.fingerprint}`));
+    let closed = 0;
+    for (const [client, l] of live) {
+      if (kept.has(`${l.userId} ${l.fingerprint}`)) continue;
+      log.info({ userId: l.userId, fingerprint: l.fingerprint }, "ssh gateway connection closed: key removed");
+      this.logins.delete(client);
+      client.end();
+      closed++;
+    }
+    return closed;
+  }
+
   async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
     for (const c of this.conns) c.end();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -81,6 +107,7 @@ export class SshGateway {
           if (!ctx.signature || !ctx.blob) return ctx.accept();
           if (!key.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) return refuse();
           target = t.server;
+          this.logins.set(client, { userId: t.server.userId, fingerprint: key.fingerprint });
           log.info({ serverId: t.server.id, fingerprint: key.fingerprint, from: info.ip }, "ssh gateway login");
           ctx.accept();
         })
@@ -97,6 +124,7 @@ export class SshGateway {
     client.on("close", () => {
       clearTimeout(authTimer);
       this.conns.delete(client);
+      this.logins.delete(client);
     });
   }
 
