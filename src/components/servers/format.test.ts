@@ -29,6 +29,11 @@ describe("sshConfigSnippet", () => {
       "Host dev-6004\n  HostName 127.0.0.1\n  Port 40223\n  User dev\n  StrictHostKeyChecking accept-new\n",
     );
   });
+  it("names the portal's SSH gateway when it runs (it starts a stopped server), endpoint or not", () => {
+    expect(sshConfigSnippet({ vmid: 6005, provider: "lxc", sshHost: null, sshPort: null }, "localhost", { host: "portal.example.com", port: 2222 })).toBe(
+      "Host dev-6005\n  HostName portal.example.com\n  Port 2222\n  User dev-6005\n  HostKeyAlias zlh-ssh-gateway\n",
+    );
+  });
   it("uses the dev domain for other providers", () => {
     const s = sshConfigSnippet({ vmid: 6002, provider: "proxmox", sshHost: "10.0.0.12", sshPort: 22 }, "dev.zerolaghub.com")!;
     expect(s).toContain("Host *.dev.zerolaghub.com\n  User dev");

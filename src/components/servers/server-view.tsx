@@ -22,13 +22,14 @@ import { SshSnippet } from "./ssh-snippet";
 import { BackupsPanel } from "./backups-panel";
 import { SchedulesPanel } from "./schedules-panel";
 import { WakeOnOpen } from "./wake-on-open";
+import type { SshGateway } from "./ssh-config";
 
 const TABS = ["overview", "console", "files", "logs", "backups", "schedules", "ide", "ssh"] as const;
 type Tab = (typeof TABS)[number];
 const TAB_LABELS: Record<Tab, string> = { overview: "Overview", console: "Console", files: "Files", logs: "Logs", backups: "Backups", schedules: "Schedules", ide: "IDE", ssh: "SSH" };
 
 /** The server page: live state (polled) and the tabs. The tab lives in ?tab= so it survives reloads. */
-export function ServerView({ serverId, devDomain }: { serverId: string; devDomain: string }) {
+export function ServerView({ serverId, devDomain, sshGateway = null }: { serverId: string; devDomain: string; sshGateway?: SshGateway | null }) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
@@ -194,7 +195,7 @@ export function ServerView({ serverId, devDomain }: { serverId: string; devDomai
       {tab === "ssh" && (
         <Card>
           <CardBody>
-            <SshSnippet target={{ vmid: server.vmid, provider: server.provider, sshHost: server.sshHost, sshPort: server.sshPort }} devDomain={devDomain} />
+            <SshSnippet target={{ vmid: server.vmid, provider: server.provider, sshHost: server.sshHost, sshPort: server.sshPort }} devDomain={devDomain} gateway={sshGateway} />
           </CardBody>
         </Card>
       )}

@@ -137,7 +137,8 @@ export class SshGateway {
       accept?.();
     });
     session.on("window-change", (accept, _reject, p) => {
-      if (pty) pty = { ...pty, cols: p.cols, rows: p.rows, width: p.width, height: p.height };
+      // In place: a session still waking for its container opens upstream with the latest size.
+      if (pty) Object.assign(pty, { cols: p.cols, rows: p.rows, width: p.width, height: p.height });
       resize?.(p);
       accept?.();
     });
