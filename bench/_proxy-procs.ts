@@ -63,7 +63,8 @@ if (role === "upstream") {
   const { createConnectionCaps } = await import("../src/server/http/connection-caps");
   // Capacity is measured here, not the per-user and per-process policy caps.
   const socketCaps = createConnectionCaps({ perUser: 1_000_000, global: 1_000_000 });
-  const routes = createIdeRoutes({ resolveAccess: () => fixed, jtiStore: { markUsed: async () => true }, isRevoked: () => false, socketCaps });
+  // No database here: the idle auto-stop activity write (throttled, off the data path) is skipped.
+  const routes = createIdeRoutes({ resolveAccess: () => fixed, jtiStore: { markUsed: async () => true }, isRevoked: () => false, socketCaps, onActivity: () => {} });
   const server = http.createServer(async (req, res) => {
     if (await routes.http(req, res)) return;
     res.writeHead(404).end();

@@ -49,4 +49,62 @@ describe("splice", () => {
     await new Promise((r) => p.inner.once("close", r));
     p.close();
   });
+
+  // Thousands of idle IDE sessions each hold a spliced pair: a pair must not carry closures of its own.
+  it("shares its handlers between pairs (no per-pair closures)", () => {
+    const [s1, t1, s2, t2] = [0, 1, 2, 3].map(() => new net.Socket()) as [net.Socket, net.Socket, net.Socket, net.Socket];
+    splice(s1, t1);
+    splice(s2, t2);
+    const handler = (s: net.Socket, ev: string) => s.listeners(ev).at(-1);
+    for (const ev of ["data", "drain", "end", "error", "close"]) {
+      expect(handler(s1, ev)).toBeTypeOf("function");
+      expect(handler(s1, ev)).toBe(handler(s2, ev));
+      expect(handler(s1, ev)).toBe(handler(t1, ev));
+    }
+    for (const s of [s1, t1, s2, t2]) s.destroy();
+  });
+
+  it("keeps the listeners a stream had before it was spliced, once-listeners firing once", () => {
+    const [s, t] = [new net.Socket(), new net.Socket()];
+    const seen: string[] = [];
+    s.once("close", () => seen.push("once"));
+    s.on("close", () => seen.push("on"));
+    s.on("timeout", () => seen.push("timeout"));
+    s.off("timeout", s.listeners("timeout")[0] as () => void);
+    splice(s, t);
+    s.emit("close");
+    s.emit("close");
+    expect(seen).toEqual(["once", "on", "on"]);
+    expect(s.listenerCount("timeout")).toBe(0);
+    expect(t.destroyed).toBe(true);
+    s.destroy();
+  });
+
+  // 64 KB responses must stream at once through a spliced hop (the IDE path has two) (no stall on
+  // a delayed ACK, a pause waiting for a drain, or a small-write hold-up).
+  it("carries request/response exchanges of 64 KB without a stall", async () => {
+    const p = await pair();
+    const body = Buffer.alloc(64 * 1024, 5);
+    p.inner.on("data", () => p.inner.write(body));
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const t = performance.now();
+      p.outer.write("GET");
+      let got = 0;
+      await new Promise<void>((resolve) => {
+        const onData = (d: Buffer) => {
+          got += d.length;
+          if (got < body.length) return;
+          p.outer.off("data", onData);
+          resolve();
+        };
+        p.outer.on("data", onData);
+      });
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    expect(times[30]!).toBeLessThan(20);
+    p.outer.destroy();
+    p.close();
+  });
 });

@@ -3,8 +3,11 @@ import type { Duplex } from "node:stream";
 /**
  * Joins two byte streams both ways with backpressure: each side is paused while the other cannot
  * take more, an end is passed on, and an error or close on either side destroys both. No parsing:
- * used for tunnels once whatever was on them has been authorized. The listeners close over the two
- * streams only, so an idle spliced pair holds as little memory as two sockets can.
+ * used for tunnels once whatever was on them has been authorized.
+ *
+ * A portal and an agent hold one spliced pair per open IDE WebSocket, thousands of them idle, so a
+ * pair costs only its two streams: the handlers are shared module-level functions (no closures,
+ * contexts or once-wrappers per pair) that find the other side through one property on each stream.
  */
 /**
  * Bytes queued towards one side before the other is paused. Sockets signal "full" at 16 KiB, which
@@ -13,23 +16,49 @@ import type { Duplex } from "node:stream";
  */
 const MAX_QUEUED = 512 * 1024;
 
+const PEER = Symbol("splicePeer");
+type Spliced = Duplex & { [PEER]: Duplex };
+
+function onData(this: Spliced, d: Buffer): void {
+  const peer = this[PEER];
+  if (!peer.write(d) && peer.writableLength > MAX_QUEUED) this.pause();
+}
+
+/** This side took what was queued for it: the side feeding it may read again. */
+function onDrain(this: Spliced): void {
+  this[PEER].resume();
+}
+
+function onEnd(this: Spliced): void {
+  this[PEER].end();
+}
+
+function onGone(this: Spliced): void {
+  this.destroy();
+  this[PEER].destroy();
+}
+
+/**
+ * Moves a stream's listeners into a fresh table, in order (once-listeners stay once). Listeners
+ * added and removed before the splice (an HTTP server's parser hooks, waits for connect or for an
+ * answer) leave the table a slow dictionary of deleted keys, several hundred bytes that every idle
+ * session would keep; emptying it makes EventEmitter start a new one.
+ */
+function compactListeners(s: Duplex): void {
+  const saved = s.eventNames().map((ev) => [ev, s.rawListeners(ev)] as const);
+  s.removeAllListeners();
+  for (const [ev, fns] of saved) for (const fn of fns) s.on(ev, fn as (...args: unknown[]) => void);
+}
+
 export function splice(a: Duplex, b: Duplex): void {
-  const closeBoth = () => {
-    a.destroy();
-    b.destroy();
-  };
-  a.on("error", closeBoth);
-  b.on("error", closeBoth);
-  a.on("close", closeBoth);
-  b.on("close", closeBoth);
-  a.on("data", (d: Buffer) => {
-    if (!b.write(d) && b.writableLength > MAX_QUEUED) a.pause();
-  });
-  b.on("data", (d: Buffer) => {
-    if (!a.write(d) && a.writableLength > MAX_QUEUED) b.pause();
-  });
-  a.on("drain", () => b.resume());
-  b.on("drain", () => a.resume());
-  a.on("end", () => b.end());
-  b.on("end", () => a.end());
+  (a as Spliced)[PEER] = b;
+  (b as Spliced)[PEER] = a;
+  for (const s of [a, b]) {
+    compactListeners(s);
+    s.on("error", onGone);
+    s.on("close", onGone);
+    s.on("data", onData);
+    s.on("drain", onDrain);
+    s.on("end", onEnd);
+  }
 }

@@ -26,6 +26,7 @@ const { cutTunnels, liveTunnels, sweepIdleTunnels } = await import("./tunnels");
 const { encryptToken } = await import("../provisioning/token-codec");
 const { provisioningRuntime } = await import("../provisioning/runtime");
 const { bus, announce } = await import("../cluster");
+const { touchActivity } = await import("../idle/activity");
 
 /**
  * The hosted IDE router and proxy against the real database, an agent's real tunnel route (in
@@ -49,6 +50,11 @@ const vm = { running: vmidBase, stopped: vmidBase + 1, down: vmidBase + 2, other
 const users = { a: "", b: "" };
 const ids: Record<keyof typeof vm, string> = { running: "", stopped: "", down: "", other: "", second: "", noCs: "" };
 
+/** Servers whose IDE was used, as the routes reported them (production: touchActivity, idle auto-stop). */
+const activity: string[] = [];
+/** Upgrades the HTTP server parsed (an authorized IDE WebSocket is spliced before any parser). */
+let parsedUpgrades = 0;
+
 function mount(httpIdleMs?: number, socketCaps?: ConnectionCaps) {
   const portalUrl = new URL("http://localhost:3999");
   const forwarder = createForwarder({
@@ -68,6 +74,10 @@ function mount(httpIdleMs?: number, socketCaps?: ConnectionCaps) {
     forwarder,
     log: silent,
     socketCaps,
+    onActivity: (serverId) => {
+      activity.push(serverId);
+      void touchActivity(serverId);
+    },
   });
 }
 
@@ -108,6 +118,7 @@ beforeAll(async () => {
     if (!(await routes.http(req, res))) next(res);
   });
   portal.on("upgrade", async (req, socket, head) => {
+    parsedUpgrades++;
     if (!(await routes.upgrade(req, socket, head))) socket.destroy();
   });
   installConnectionFront(portal, routes.connection);
@@ -454,6 +465,39 @@ describe("hosted IDE: spliced connections", () => {
     expect((await other.get(devHost(vm.second), "/echo")).status).toBe(200);
     other.agent.destroy();
     c.agent.destroy();
+  });
+
+  // #18: an open VS Code (its spliced page loads and WebSockets) counts as use for idle auto-stop.
+  it("records activity on the server when it accepts a connection, and splices WebSockets before any HTTP parser", async () => {
+    // A server of its own: activity writes are throttled per server, and the other tests use theirs.
+    const vmid = vmidBase + 6;
+    const fresh = await db.server.create({ data: { userId: users.a, name: "activity", kind: "dev", vmid, provider: "local", status: "running", enableCodeServer: true, agentUrl: agentB.url } });
+    await db.server.update({ where: { id: fresh.id }, data: { agentTokenEnc: encryptToken(agentB.token, provisioningRuntime().secretKey, fresh.id) } });
+    try {
+      const seen = activity.length;
+      const parsed = parsedUpgrades;
+      const host = devHost(vmid);
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { host, origin: `http://${host}`, cookie: cookieFor(vmid, users.a) } });
+      await new Promise<void>((resolve, reject) => {
+        ws.once("open", () => resolve());
+        ws.once("error", reject);
+      });
+      const echoed = new Promise<string>((resolve) => ws.once("message", (d) => resolve(d.toString())));
+      ws.send("spliced");
+      expect(await echoed).toBe("spliced");
+      expect(parsedUpgrades).toBe(parsed);
+      expect(liveTunnels({ serverId: fresh.id })).toBe(1);
+      const c = await openSpliced(vmid, users.a);
+      expect(activity.slice(seen)).toEqual([fresh.id, fresh.id]);
+      const stamped = async () => (await db.server.findUniqueOrThrow({ where: { id: fresh.id }, select: { lastActivityAt: true } })).lastActivityAt;
+      for (let i = 0; i < 50 && !(await stamped()); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await stamped()).not.toBeNull();
+      ws.close();
+      c.agent.destroy();
+    } finally {
+      cutTunnels({ serverId: fresh.id });
+      await db.server.delete({ where: { id: fresh.id } });
+    }
   });
 
   it("is cut when its user signs out (user.signed-out on the cluster bus)", async () => {

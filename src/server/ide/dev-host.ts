@@ -44,6 +44,8 @@ export type DevHostDeps = {
   forwarder: Forwarder;
   /** Open IDE WebSockets and spliced connections per user and per process (default IDE_SOCKET_CAPS). */
   socketCaps?: ConnectionCaps;
+  /** Told of each authorized long-lived connection (an open VS Code counts as use for idle auto-stop). */
+  onActivity?: (serverId: string) => void;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 };
 
@@ -197,7 +199,8 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
       refuse(socket, 429, "Too Many Requests");
       return true;
     }
-    socket.once("close", release);
+    socket.on("close", release);
+    deps.onActivity?.(access.target.serverId);
     deps.forwarder.ws(req, socket, head, access.target, { serverId: access.target.serverId, userId: s.userId, authorizedAt });
     return true;
   };
@@ -205,12 +208,15 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
   /**
    * The first request of a new client connection, before any HTTP parser: on a dev host, with a
    * current IDE session of the owner of a running server, the connection is spliced to that
-   * server's code-server for its whole life. Everything else (the sign-in exchange, the pages, bad
-   * hosts, WebSocket upgrades with their Origin check, other hosts) goes to the HTTP server.
+   * server's code-server for its whole life. A WebSocket upgrade from the dev host's own origin is
+   * spliced the same way, so an open IDE session never carries an HTTP parser's leftovers. Everything
+   * else (the sign-in exchange, the pages, bad hosts, refused upgrades, other hosts) goes to the HTTP
+   * server, which answers it (refusals of upgrades with their status codes).
    */
   const connectionRoute: ConnectionRoute = async (socket, first, head) => {
     const host = parseDevHost(singleHeader(head, "host"), deps.devDomain);
-    if (host.kind !== "dev" || head.target.startsWith("/__zlh/") || headerValues(head, "upgrade").length > 0) return false;
+    if (host.kind !== "dev" || head.target.startsWith("/__zlh/")) return false;
+    if (headerValues(head, "upgrade").length > 0 && !sameOriginUpgrade({ headers: { host: singleHeader(head, "host"), origin: singleHeader(head, "origin") } }, secure)) return false;
     const authorizedAt = Date.now();
     const s = session(headerValues(head, "cookie").join("; "), host.vmid);
     // Long-lived like an upgrade: asked fresh, so a sign-out or stop is never answered from a cache.
@@ -220,7 +226,8 @@ export function createHostRoutes(deps: DevHostDeps): HostRoutes {
     // Over the cap: the HTTP server answers it as a plain (short-lived) request instead.
     const release = socketCaps.acquire(s.userId);
     if (!release) return false;
-    socket.once("close", release);
+    socket.on("close", release);
+    deps.onActivity?.(access.target.serverId);
     deps.forwarder.splice(socket, first, head, access.target, { serverId: access.target.serverId, userId: s.userId, authorizedAt });
     return true;
   };

@@ -14,6 +14,7 @@ import { createAccessResolver, createJtiStore, createRevocationCheck } from "./s
 import type { JtiStore } from "./token";
 import type { ConnectionRoute } from "./front";
 import type { ConnectionCaps } from "../http/connection-caps";
+import { touchActivity } from "../idle/activity";
 
 /**
  * The production host router, registered first in src/server/http/routes.ts. Built on first use so
@@ -33,10 +34,12 @@ function once<T>(f: () => T): () => T {
 }
 
 /**
- * The hosted IDE routes as production wires them. The proxy benchmark passes a fixed resolver and
- * jti store to measure exactly this code without a database.
+ * The hosted IDE routes as production wires them. The proxy benchmark passes a fixed resolver, jti
+ * store and activity hook to measure exactly this code without a database.
  */
-export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiStore?: JtiStore; isRevoked?: RevocationCheck; socketCaps?: ConnectionCaps } = {}) {
+export function createIdeRoutes(
+  overrides: { resolveAccess?: ResolveAccess; jtiStore?: JtiStore; isRevoked?: RevocationCheck; socketCaps?: ConnectionCaps; onActivity?: (serverId: string) => void } = {},
+) {
   const portal = portalUrl();
   const forwarder = createForwarder({
     clientAddress: (req) => clientAddress(req, env.ZLH_TRUSTED_PROXIES),
@@ -58,6 +61,8 @@ export function createIdeRoutes(overrides: { resolveAccess?: ResolveAccess; jtiS
     isRevoked: overrides.isRevoked ?? createRevocationCheck(db),
     forwarder,
     socketCaps: overrides.socketCaps,
+    // Throttled to one write per server every 30 s (idle/activity.ts); a failed write only logs.
+    onActivity: overrides.onActivity ?? ((serverId) => void touchActivity(serverId).catch((err: Error) => log.warn({ err: err.message, serverId }, "ide activity not recorded"))),
     log,
   });
 }

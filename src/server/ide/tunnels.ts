@@ -74,8 +74,10 @@ export function trackTunnel(owner: TunnelOwner, client: Duplex, upstream: Duplex
     remove(byServer, e.serverId, e);
     remove(byUser, e.userId, e);
   };
-  client.once("close", forget);
-  upstream.once("close", forget);
+  // "on", not "once": close comes once anyway, and a once-wrapper per socket is memory each idle
+  // IDE session would carry.
+  client.on("close", forget);
+  upstream.on("close", forget);
 }
 
 function cut(set: Set<Entry> | undefined): number {

@@ -15,7 +15,8 @@ export function trackConnection(kind: ConnectionKind, socket: Duplex): void {
   tracked.add(socket);
   const m = portalMetrics();
   m.connections.inc({ kind });
-  socket.once("close", () => {
+  // "on": close comes once, and a once-wrapper per socket is memory every idle IDE session carries.
+  socket.on("close", () => {
     m.connections.dec({ kind });
     const s = socket as Duplex & { bytesRead?: number; bytesWritten?: number };
     if (s.bytesRead) m.proxyBytes.inc({ kind, direction: "in" }, s.bytesRead);
