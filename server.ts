@@ -12,6 +12,7 @@ import { inRequestScope } from "./src/server/http/request-scope";
 import { INSTANCE_HEADER, instanceIdFrom } from "./src/server/cluster/instance";
 import { installConnectionFront } from "./src/server/ide/front";
 import { ideConnectionRoute } from "./src/server/ide/http";
+import { disableNextTelemetry } from "./src/server/next-telemetry";
 
 /**
  * The portal process: Next.js (pages, tRPC, route handlers) plus, in the same HTTP server, the
@@ -24,6 +25,7 @@ ensureSecrets(dataDir, !dev);
 process.env.NEXTAUTH_URL ??= env.ZLH_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
 const database = await bootstrapDatabase(dataDir);
 
+disableNextTelemetry();
 const app = next({ dev, hostname: "localhost", port: env.PORT });
 await app.prepare();
 const handle = app.getRequestHandler();
