@@ -111,6 +111,7 @@ async function signedUpPage(browser, who) {
   const page = await context.newPage();
   // Through the form (the first page loads compile in dev mode); an unconfirmed address may run one server.
   await page.goto("/signup");
+  mark(`${who} user: sign-up page loaded`);
   await page.getByLabel("Email").fill(`first-run-${who}-${randomUUID().slice(0, 8)}@example.test`);
   await page.getByLabel("Password").fill(`pw-${randomUUID()}`);
   await page.getByRole("button", { name: "Create account" }).click();
