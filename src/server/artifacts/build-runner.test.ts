@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -7,12 +8,29 @@ import { until } from "../../../test/support/until";
 
 useTestDatabase();
 const { db, closeDb } = await import("../db/client");
-const { createBuildRunner } = await import("./build-runner");
+const { createBuildRunner, BUILD_NICENESS } = await import("./build-runner");
 const { enqueueBuild, claimNextBuild, requeueStale } = await import("./build-queue");
 const { readCatalog } = await import("./store");
 const { resolve } = await import("./catalog-ops");
 
 let tmp: string;
+
+/** Niceness of the processes whose command line contains every one of `parts` (from /proc). */
+function nicenessOf(parts: string[]): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (!parts.every((p) => cmd.includes(p))) continue;
+      // Field 19 of /proc/<pid>/stat, counted after the ")" that ends the command name.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      found.push(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return found;
+}
 const MINE = ["queue-test", "claim-a", "claim-b", "python", "no-such-builder"];
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), "zlh-build-runner-"));
@@ -54,16 +72,21 @@ describe("the build runner (real artifacts CLI)", () => {
     const ok = await enqueueBuild({ name: "python", version: "3.11.2", source: "first-run" });
     const bad = await enqueueBuild({ name: "no-such-builder", version: "1.0.0", source: "admin" });
     const seen = new Set<string>();
+    const niceness = new Set<number>();
+    const own = Number(readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ")[16]);
     runner.start();
     try {
       await until("the python build to finish", async () => {
         const row = await db.artifactBuild.findUnique({ where: { id: ok.build.id } });
         if (row?.status === "running" && row.step) seen.add(row.step);
+        for (const n of nicenessOf(["build", "python@3.11.2", "--progress-json"])) niceness.add(n);
         return row?.status === "done" || row?.status === "failed";
       }, 120_000, 200);
       const done = await db.artifactBuild.findUniqueOrThrow({ where: { id: ok.build.id } });
       expect(done).toMatchObject({ status: "done", percent: 100 });
       expect(seen.size).toBeGreaterThan(0);
+      // The build ran below the portal's priority.
+      expect([...niceness]).toEqual([Math.min(19, own + BUILD_NICENESS)]);
       expect(resolve(readCatalog(path.join(dataDir, "artifacts")), { name: "python" })).toMatchObject({ version: "3.11.2" });
 
       await until("the bad build to fail", async () => (await db.artifactBuild.findUnique({ where: { id: bad.build.id } }))?.status === "failed", 60_000, 200);

@@ -15,6 +15,8 @@ import { claimNextBuild, finishBuild, reportBuild, requeueBuild, requeueStale, t
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const CLI = path.join(PROJECT_ROOT, "scripts", "artifacts.ts");
 const POLL_MS = 1_000;
+/** Added to the builds' niceness (nice(1)); the portal keeps its own. */
+export const BUILD_NICENESS = 10;
 const HEARTBEAT_MS = 15_000;
 /** A running row not touched for this long lost its runner (portal killed): queue it again. */
 export const STALE_MS = 90_000;
@@ -34,7 +36,10 @@ export function createBuildRunner(opts: { dataDir: string; cacheDir: string }): 
       const label = `${b.name}@${b.version}`;
       const t0 = Date.now();
       log.info({ build: label, source: b.source }, "artifact build started");
-      const proc = spawn(process.execPath, ["--import", "tsx", CLI, "build", label, "--publish", "--progress-json"], {
+      // At a lower CPU priority (npm, node-gyp, debootstrap, tar and zstd inherit it): on a small
+      // machine the first run's builds compete with the portal they run beside, which meanwhile
+      // compiles its pages (dev) and answers the user signing up.
+      const proc = spawn("nice", ["-n", String(BUILD_NICENESS), process.execPath, "--import", "tsx", CLI, "build", label, "--publish", "--progress-json"], {
         cwd: PROJECT_ROOT,
         env: { ...process.env, ZLH_DATA_DIR: opts.dataDir, ZLH_CACHE_DIR: opts.cacheDir },
         stdio: ["ignore", "pipe", "pipe"],
