@@ -1,6 +1,8 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import tls from "node:tls";
+import { createSelfSignedIdentity } from "../tls/certificate";
 import { splice } from "./splice";
 
 /** Two real TCP pairs joined in the middle, as the portal and the agent join theirs. */
@@ -78,6 +80,34 @@ describe("splice", () => {
     expect(s.listenerCount("timeout")).toBe(0);
     expect(t.destroyed).toBe(true);
     s.destroy();
+  });
+
+  // Proxmox: the portal's end of a tunnel is a TLS socket (its own listeners are rebuilt at the splice too).
+  it("splices a TLS socket to a TCP one, both ways, a large stream whole", async () => {
+    const id = createSelfSignedIdentity();
+    let inner!: net.Socket;
+    const innerSrv = net.createServer((s) => (inner = s));
+    await new Promise<void>((r) => innerSrv.listen(0, "127.0.0.1", r));
+    const tlsSrv = tls.createServer({ key: id.keyPem, cert: id.certPem }, (clear) => {
+      const up = net.connect((innerSrv.address() as AddressInfo).port, "127.0.0.1");
+      up.once("connect", () => splice(clear, up));
+    });
+    await new Promise<void>((r) => tlsSrv.listen(0, "127.0.0.1", r));
+    const outer = tls.connect({ port: (tlsSrv.address() as AddressInfo).port, host: "127.0.0.1", rejectUnauthorized: false });
+    await new Promise((r) => outer.once("secureConnect", r));
+    outer.write("hello");
+    while (!inner) await new Promise((r) => setTimeout(r, 5));
+    expect((await new Promise<Buffer>((r) => inner.once("data", r))).toString()).toBe("hello");
+    const big = Buffer.alloc(2 * 1024 * 1024, 9);
+    let got = 0;
+    const done = new Promise<void>((resolve) => outer.on("data", (d: Buffer) => (got += d.length) >= big.length && resolve()));
+    inner.write(big);
+    await done;
+    expect(got).toBe(big.length);
+    outer.destroy();
+    await new Promise((r) => inner.once("close", r));
+    innerSrv.close();
+    tlsSrv.close();
   });
 
   // 64 KB responses must stream at once through a spliced hop (the IDE path has two) (no stall on
