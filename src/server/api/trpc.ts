@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { db } from "../db/client";
-import { getSession, type AppSession } from "../auth/session";
+import type { AppSession } from "../auth/session";
 import { logger } from "../log/logger";
 import { clientAddressFrom } from "../auth/request-context";
 import { isAdmin } from "../admin/roles";
@@ -14,7 +14,9 @@ import { currentRequestId } from "../log/request-scope";
  * stay thin (input schema, authorization, one call into a service function).
  */
 export async function createTRPCContext(opts: { headers: Headers; session?: AppSession | null }) {
-  const session = opts.session !== undefined ? opts.session : await getSession();
+  // Loaded only when asked: the custom server's tRPC route passes the session it read itself and
+  // never loads next-auth's options (whose provider import only resolves inside Next's bundle).
+  const session = opts.session !== undefined ? opts.session : await (await import("../auth/session")).getSession();
   // Stamped by the custom server from the socket (or a trusted proxy); a client cannot forge it.
   const ip = clientAddressFrom(opts.headers);
   return { db, session, headers: opts.headers, ip, log: logger };

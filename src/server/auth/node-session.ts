@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { getToken } from "next-auth/jwt";
-import type { SessionUser } from "./session";
+import type { AppSession, SessionUser } from "./session";
 import { isSessionCurrent } from "./session-version";
 
 /**
@@ -9,6 +9,12 @@ import { isSessionCurrent } from "./session-version";
  * handlers and tRPC use getSession() from ./session instead.
  */
 export async function sessionUserFromRequest(req: Pick<IncomingMessage, "headers">): Promise<SessionUser | null> {
+  const s = await sessionFromRequest(req);
+  return s ? { id: s.user.id, email: s.user.email } : null;
+}
+
+/** The same, as getSession() shapes it (for tRPC served by the custom server). */
+export async function sessionFromRequest(req: Pick<IncomingMessage, "headers">): Promise<AppSession | null> {
   const secret = process.env.NEXTAUTH_SECRET;
   if (!secret) return null;
   const token = await getToken({
@@ -18,7 +24,8 @@ export async function sessionUserFromRequest(req: Pick<IncomingMessage, "headers
   if (!token?.sub || typeof token.email !== "string") return null;
   // getToken only verifies the JWT; a session revoked by a version bump must not open sockets.
   if (!(await isSessionCurrent(token.sub, token.sv))) return null;
-  return { id: token.sub, email: token.email };
+  const expires = new Date((typeof token.exp === "number" ? token.exp : 0) * 1000).toISOString();
+  return { user: { id: token.sub, email: token.email, name: null }, expires };
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {

@@ -8,6 +8,7 @@ import { ideHttpRoute, ideUpgradeRoute } from "../ide/http";
 import { artifactsHttpRoute } from "../artifacts";
 import { consoleUpgradeRoute } from "../console/relay";
 import { metricsHttpRoute } from "../metrics/route";
+import { trpcHttpRoute } from "../api/http-route";
 
 /**
  * Routes the custom server tries before Next. An HTTP route returns true when it answered the
@@ -27,6 +28,8 @@ export const httpRoutes: HttpRoute[] = [
   artifactsHttpRoute,
   // /metrics: Prometheus text for a scraper holding ZLH_METRICS_TOKEN (404 when unset).
   metricsHttpRoute(() => env.ZLH_METRICS_TOKEN),
+  // /api/trpc/: served here rather than by Next's route handler (see api/http-route.ts).
+  trpcHttpRoute,
 ];
 
 export const upgradeRoutes: UpgradeRoute[] = [ideUpgradeRoute, consoleUpgradeRoute];
