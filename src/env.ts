@@ -47,6 +47,9 @@ const schema = z.object({
   ZLH_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   // A hosted IDE connection that moved no byte for this long is closed (#15).
   ZLH_IDE_IDLE_TIMEOUT_S: z.coerce.number().int().min(10).max(7 * 86_400).default(3600),
+  // Open IDE WebSockets and spliced connections one account may hold per portal instance (a browser
+  // tab uses a handful; the cap keeps one account from holding a process's sockets).
+  ZLH_IDE_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(64),
   // Operator console (#17): accounts given the admin role at sign-up, sign-in and start-up (comma list).
   ZLH_ADMIN_EMAILS: z.string().max(4000).optional(),
   // The host name players connect to (game page "Connect" address). Default: the portal's host name.

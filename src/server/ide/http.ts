@@ -13,7 +13,7 @@ import { cutTunnels, startIdleSweeper } from "./tunnels";
 import { createAccessResolver, createJtiStore, createRevocationCheck } from "./store";
 import type { JtiStore } from "./token";
 import type { ConnectionRoute } from "./front";
-import type { ConnectionCaps } from "../http/connection-caps";
+import { IDE_SOCKET_CAPS, createConnectionCaps, type ConnectionCaps } from "../http/connection-caps";
 import { touchActivity } from "../idle/activity";
 
 /**
@@ -60,7 +60,7 @@ export function createIdeRoutes(
     resolveAccess: overrides.resolveAccess ?? createAccessResolver(db),
     isRevoked: overrides.isRevoked ?? createRevocationCheck(db),
     forwarder,
-    socketCaps: overrides.socketCaps,
+    socketCaps: overrides.socketCaps ?? createConnectionCaps({ ...IDE_SOCKET_CAPS, perUser: env.ZLH_IDE_SOCKETS_PER_USER }),
     // Throttled to one write per server every 30 s (idle/activity.ts); a failed write only logs.
     onActivity: overrides.onActivity ?? ((serverId) => void touchActivity(serverId).catch((err: Error) => log.warn({ err: err.message, serverId }, "ide activity not recorded"))),
     log,
