@@ -7,8 +7,9 @@ export default defineConfig({
   },
   test: {
     include: ["src/**/*.test.ts", "agent/**/*.test.ts", "scripts/**/*.test.ts", "server/**/*.test.ts", "test/**/*.test.ts"],
-    // The fault suite has its own runner (npm run test:faults, vitest.faults.config.ts).
-    exclude: ["node_modules", ".data", "e2e", "test/faults/**"],
+    // The fault suite (npm run test:faults) and the hostile-tenant suite (npm run test:hostile) run
+    // on their own, one file at a time, after these.
+    exclude: ["node_modules", ".data", "e2e", "test/faults/**", "test/hostile/**"],
     environment: "node",
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,

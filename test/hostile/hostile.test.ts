@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cmdline, isAlive, listPids } from "../../src/server/provisioning/providers/proc";
 import { until } from "../support/until";
 import { attempts, program, typedProgram, verdicts, type AttemptContext } from "./attempts";
-import { crashes, echoTimes, installPlugin, markerOf, openShell, readGameFile, removePlugin, restartGame, sshInto, startWorld, type Shell, type Tenant, type World } from "./world";
+import { crashes, echoTimes, expectResponsive, installPlugin, markerOf, openShell, readGameFile, removePlugin, restartGame, sshInto, startWorld, type Shell, type Tenant, type World } from "./world";
 
 /**
  * The hostile-tenant suite (issue 14): from a dev shell, an SSH session and a game plugin, every
@@ -144,10 +144,10 @@ writeFileSync(path.join(__dirname, "..", "hostile-results.txt"), out);
     const after = (await a.client.status()).container!;
     expect(after.memory.oomKills).toBeGreaterThan(before);
     expect(after.memory.limitBytes).toBe(1024 * 1024 * 1024);
-    expect(Math.max(...(await echoTimes(bShell, 5)))).toBeLessThanOrEqual(100);
+    expectResponsive(await echoTimes(bShell, 5));
   }, 240_000);
 
-  it("fork bomb from a dev shell: the pids limit holds and another tenant's console still echoes within 100 ms", async () => {
+  it("fork bomb from a dev shell: the pids limit holds and another tenant's console stays responsive", async () => {
     const pidsMax = Number(readFileSync(await world.cgroupFile(a, "pids", "pids.max"), "utf8"));
     expect(pidsMax).toBeGreaterThan(0);
     const bomb = await openShell(a, "bomb");
@@ -160,8 +160,7 @@ writeFileSync(path.join(__dirname, "..", "hostile-results.txt"), out);
     const p90 = sorted[Math.floor(sorted.length * 0.9)]!;
     console.log(`fork bomb: pids ${readFileSync(current, "utf8").trim()}/${pidsMax}; victim echo ms p50 ${p50.toFixed(1)} p90 ${p90.toFixed(1)} max ${sorted.at(-1)!.toFixed(1)}`);
     expect(Number(readFileSync(current, "utf8"))).toBeLessThanOrEqual(pidsMax);
-    expect(p50).toBeLessThanOrEqual(100);
-    expect(p90).toBeLessThanOrEqual(100);
+    expectResponsive(sorted);
     bomb.close();
     // The host keeps control: the bombed container stops cleanly, nothing of it is left.
     await world.provider.stop(a.ref, 60_000);
@@ -183,12 +182,12 @@ writeFileSync(path.join(__dirname, "..", "hostile-results.txt"), out);
     // The agent of the hog's container survived (it answers), and so did the other tenant.
     expect((await g.client.status()).state).not.toBe("error");
     const times = await echoTimes(bShell, 5);
-    expect(Math.max(...times)).toBeLessThanOrEqual(100);
+    expectResponsive(times);
     const avail = Number(/MemAvailable:\s+(\d+)/.exec(readFileSync("/proc/meminfo", "utf8"))![1]) * 1024;
     expect(avail).toBeGreaterThan(GAME_MEMORY_MB * 1024 * 1024);
   }, 300_000);
 
-  it("fork bomb from a game plugin: the game container's pids limit holds and another tenant's console still echoes within 100 ms", async () => {
+  it("fork bomb from a game plugin: the game container's pids limit holds and another tenant's console stays responsive", async () => {
     const pidsMax = Number(readFileSync(await world.cgroupFile(g, "pids", "pids.max"), "utf8"));
     await installPlugin(g, "zz-bomb.js", `require("node:child_process").spawn("bash", ["-c", "b(){ b|b& }; b"], { detached: true, stdio: "ignore" }).unref();\n`);
     await restartGame(g);
@@ -197,8 +196,7 @@ writeFileSync(path.join(__dirname, "..", "hostile-results.txt"), out);
     const sorted = (await echoTimes(bShell, 20)).sort((x, y) => x - y);
     console.log(`plugin fork bomb: pids ${readFileSync(current, "utf8").trim()}/${pidsMax}; victim echo ms p50 ${sorted[10]!.toFixed(1)} p90 ${sorted[18]!.toFixed(1)} max ${sorted.at(-1)!.toFixed(1)}`);
     expect(Number(readFileSync(current, "utf8"))).toBeLessThanOrEqual(pidsMax);
-    expect(sorted[10]).toBeLessThanOrEqual(100);
-    expect(sorted[18]).toBeLessThanOrEqual(100);
+    expectResponsive(sorted);
     await world.provider.stop(g.ref, 60_000);
     expect(world.provider.processesOf(g.vmid)).toEqual([]);
   }, 300_000);

@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import { sessionFromRequest } from "../auth/node-session";
 import type { HttpRoute } from "../http/routes";
 import { logger } from "../log/logger";
+import { TRPC_MAX_BATCH } from "../../trpc/limits";
 import { appRouter } from "./root";
 import { createTRPCContext } from "./trpc";
 
@@ -37,6 +38,7 @@ export const trpcHttpRoute: HttpRoute = async (req, res) => {
     path,
     router: appRouter,
     maxBodySize: MAX_TRPC_BODY_BYTES,
+    maxBatchSize: TRPC_MAX_BATCH,
     createContext: () => createTRPCContext({ headers: headersOf(req), session }),
     onError({ path: procedure, error }) {
       // Expected refusals (bad input, not signed in) are the caller's business; log only our faults.
