@@ -63,3 +63,33 @@ export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
+
+/** CPU time (ms) a pid has used, from /proc/<pid>/stat (utime + stime, in clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+export function treeCpuMs(root: number): number {
+  return treeOf(root).reduce((sum, p) => sum + cpuMs(p), 0);
+}
+
+/** CPU time (ms) charged to an LXC container's cgroup (v2 cpu.stat, or v1 cpuacct.usage). */
+export function containerCpuMs(vmid: number): number {
+  for (const [base, file, toMs] of [
+    ["/sys/fs/cgroup", "cpu.stat", (t: string) => Number(/usage_usec (\d+)/.exec(t)?.[1] ?? 0) / 1000],
+    ["/sys/fs/cgroup/cpuacct", "cpuacct.usage", (t: string) => Number(t.trim()) / 1e6],
+  ] as const) {
+    try {
+      const hit = readdirSync(base).find((d) => d.startsWith("lxc.payload.") && new RegExp(`\\b${vmid}\\b`).test(d));
+      if (hit) return toMs(readFileSync(`${base}/${hit}/${file}`, "utf8"));
+    } catch {
+      // no such hierarchy here
+    }
+  }
+  return 0;
+}

@@ -3,7 +3,7 @@ import path from "node:path";
 
 /** The load bench's outputs: docs/load.md (table) and docs/load-latency.svg (latency over time). */
 export type SecondRow = { t: number; requests: number; errors: number; p50: number; p99: number; ideOpen: number; botsOnline: number };
-export type MemoryRow = { process: string; peakMb: number };
+export type MemoryRow = { process: string; peakMb: number; cpuCores?: number };
 
 export function latencySvg(rows: SecondRow[], targetMs: number): string {
   const W = 720, H = 300, L = 50, R = 20, T = 20, B = 40;
@@ -55,11 +55,13 @@ export function writeLoadReport(dir: string, r: {
     "",
     "![Dashboard API latency per second](load-latency.svg)",
     "",
-    "## Peak memory by process",
+    "## Peak memory and CPU by process",
     "",
-    "| process | peak RSS (MB) |",
-    "|---|---|",
-    ...r.memory.map((m) => `| ${m.process} | ${m.peakMb} |`),
+    "CPU is the average number of cores each used during the load (of the machine's 2).",
+    "",
+    "| process | peak RSS (MB) | CPU during the load (cores) |",
+    "|---|---|---|",
+    ...r.memory.map((m) => `| ${m.process} | ${m.peakMb} | ${m.cpuCores === undefined ? "-" : m.cpuCores.toFixed(2)} |`),
     "",
     "## Per second",
     "",

@@ -1,18 +1,18 @@
-import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
 import WebSocket from "ws";
-import type { Bot } from "mineflayer";
 import { report } from "./_report";
-import { containerMemoryBytes, percentile, rssBytes, treeRss } from "./_load-probes";
+import { containerCpuMs, containerMemoryBytes, percentile, rssBytes, treeCpuMs, treeRss } from "./_load-probes";
+import { dashboardCaller } from "./_load-api";
 import { writeLoadReport, type SecondRow } from "./_load-report";
 import { startEmbeddedPostgres } from "../src/server/db/embedded";
 import { startNginx } from "../test/support/nginx";
 import { portalSecrets, startPortal } from "../test/faults/portal";
 import { PortalUser } from "../test/faults/client";
 import { agentPids } from "../test/faults/processes";
-import { joinBot, quitBot } from "../agent/src/game/harness";
 import { until } from "../test/support/until";
 import { freePort } from "../src/server/net/free-port";
 // @ts-expect-error plain ESM build script without type declarations
@@ -22,9 +22,10 @@ import { ensureNextBuild } from "../scripts/next-build.mjs";
  * The load suite: nginx (the production config) in front of two portal instances on one
  * PostgreSQL, with real LXC containers, for LOAD_SECONDS (60) at once:
  *   - LOAD_IDE_SOCKETS (1,000) WebSockets into a dev container's real code-server through
- *     nginx -> portal -> agent tunnel, each pinging every 5 s (code-server answers and sends its own
+ *     nginx -> portal -> agent tunnel, each pinging every 5 s, spread over the 5 s (code-server answers and sends its own
  *     keep-alive frames);
- *   - LOAD_BOTS (50) mineflayer bots on one flying-squid game server, chatting;
+ *   - LOAD_BOTS (50) mineflayer bots on one flying-squid game server, chatting (in a child process,
+ *     _load-bots.ts, so their work does not stall the event loop that times the API calls);
  *   - the dashboard API (monitor.dashboard) at LOAD_RPS (300) requests/s, open loop, from 30 users.
  * Prints errors (target 0), the API's p50/p99 (p99 target < 50 ms) against the same API unloaded in
  * the same run, each process's peak memory, and writes docs/load.md with docs/load-latency.svg.
@@ -64,11 +65,15 @@ const portals = await Promise.all(
       port,
       name: `portal-${"ab"[i]}`,
       publicUrl: nginx.origin,
-      env: { ZLH_TRUSTED_PROXIES: "1", ZLH_PUBLIC_URL: nginx.origin, LOG_LEVEL: "warn", ZLH_SIGNUP_PER_MINUTE: "1000" },
+      // One account holds every IDE socket here; its per-instance cap (default 64) is raised to match.
+      env: { ZLH_TRUSTED_PROXIES: "1", ZLH_PUBLIC_URL: nginx.origin, LOG_LEVEL: "warn", ZLH_SIGNUP_PER_MINUTE: "1000", ZLH_IDE_SOCKETS_PER_USER: String(IDE_SOCKETS) },
     }),
   ),
 );
+// The bots' process (started once the game is up), ended with everything else.
+let botsProc: ChildProcess | undefined;
 const cleanup = async () => {
+  botsProc?.kill();
   for (const p of portals) await p.stop().catch(() => {});
   await nginx.stop();
   spawnSync(process.execPath, ["--import", "tsx", "scripts/stop-containers.ts", dataDir], { stdio: "inherit" });
@@ -108,23 +113,42 @@ try {
   if (!ideCookie) throw new Error(`no IDE cookie (auth answered ${auth.status}, start answered ${start.status})`);
 
   const apiUsers = await Promise.all(Array.from({ length: API_USERS }, () => new PortalUser(nginx.origin).signUpAndIn()));
+  const apiCookies = apiUsers.map((u) => [...u.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+  const dashboard = dashboardCaller(nginx.origin, 256);
   const unloaded: number[] = [];
   for (let i = 0; i < 200; i++) {
     const t0 = performance.now();
-    const r = await apiUsers[i % API_USERS]!.query("monitor.dashboard");
-    if (r.ok) unloaded.push(performance.now() - t0);
+    if (await dashboard(apiCookies[i % API_USERS]!)) unloaded.push(performance.now() - t0);
   }
   unloaded.sort((a, b) => a - b);
   log(`unloaded dashboard API: p50 ${percentile(unloaded, 50).toFixed(1)} ms, p99 ${percentile(unloaded, 99).toFixed(1)} ms`);
 
+  // The bots join while the IDE sockets open.
+  const players = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench/_load-bots.ts"), String(connect.port), String(BOTS)], { stdio: ["pipe", "pipe", "inherit"] });
+  botsProc = players;
+  const pgPid = Number(readFileSync(path.join(dataDir, "db/pg/postmaster.pid"), "utf8").split("\n")[0]);
+  // CPU time used so far by each process (tree) and container, to show where the two cores went.
+  const cpuNow = (): Map<string, number> =>
+    new Map([
+      ["portal-a", treeCpuMs(portals[0]!.pid)],
+      ["portal-b", treeCpuMs(portals[1]!.pid)],
+      ["PostgreSQL (postmaster + backends)", treeCpuMs(pgPid)],
+      ["nginx (master + worker)", treeCpuMs(nginx.proc.pid!)],
+      ["load generator (IDE sockets, API client)", (process.cpuUsage().user + process.cpuUsage().system) / 1000],
+      ["mineflayer bots (their own process)", players.pid ? treeCpuMs(players.pid) : 0],
+      ["game container (flying-squid + agent, cgroup)", containerCpuMs(game.vmid)],
+      ["dev container (code-server + agent, cgroup)", containerCpuMs(box.vmid)],
+    ]);
   // Memory watch: every second, the peak of each process (tree) and container.
   const peaks = new Map<string, number>();
   const watch = () => {
     const figures: [string, number][] = [
       ["portal-a", treeRss(portals[0]!.pid)],
+      ["PostgreSQL (postmaster + backends)", treeRss(pgPid)],
       ["portal-b", treeRss(portals[1]!.pid)],
       ["nginx (master + worker)", treeRss(nginx.proc.pid!)],
-      ["load generator (bots, sockets, API client)", process.memoryUsage().rss],
+      ["load generator (IDE sockets, API client)", process.memoryUsage().rss],
+      ["mineflayer bots (their own process)", players.pid ? treeRss(players.pid) : 0],
       ["game container (flying-squid + agent, cgroup)", containerMemoryBytes(game.vmid)],
       ["dev container (code-server + agent, cgroup)", containerMemoryBytes(box.vmid)],
       ["agent of the dev container (its own process)", agentPids(box.vmid).reduce((sum, p) => sum + rssBytes(p), 0)],
@@ -144,7 +168,9 @@ try {
       rejectUnauthorized: false,
     });
     ws.on("open", () => wsOpen++);
-    ws.on("error", () => wsErrors++);
+    ws.on("error", (e) => {
+      if (wsErrors++ < 3) log(`IDE socket ${i}: ${e.message}`);
+    });
     ws.on("close", () => {
       wsOpen--;
       if (!stopping) wsErrors++;
@@ -153,27 +179,35 @@ try {
     if (i % 50 === 49) await new Promise((r) => setTimeout(r, 100));
   }
   await until("IDE sockets open", () => wsOpen + wsErrors >= IDE_SOCKETS, 120_000, 200);
-  const bots: Bot[] = [];
-  let botErrors = 0;
-  await Promise.all(
-    Array.from({ length: BOTS }, (_, i) =>
-      new Promise((r) => setTimeout(r, i * 100))
-        .then(() => joinBot(connect.port, `load${i}`, 180_000))
-        .then((b) => void bots.push(b), () => void botErrors++),
-    ),
-  );
-  log(`${wsOpen} IDE sockets open, ${bots.length} bots online; ${SECONDS} s of load`);
+  const botLines = createInterface({ input: players.stdout! });
+  let botsOnline = 0;
+  const joined = await new Promise<{ joined: number; failed: number }>((resolve, reject) => {
+    players.once("exit", (code) => reject(new Error(`the bots process exited (${code})`)));
+    botLines.on("line", (line) => {
+      if (!line.startsWith("{")) return;
+      const m = JSON.parse(line) as { joined?: number; failed?: number; online?: number };
+      if (m.online !== undefined) botsOnline = m.online;
+      else resolve({ joined: m.joined ?? 0, failed: m.failed ?? 0 });
+    });
+  });
+  const botErrors = joined.failed;
+  log(`${wsOpen} IDE sockets open, ${joined.joined} bots online; ${SECONDS} s of load`);
 
   const seconds: SecondRow[] = [];
   let apiErrors = 0;
   const all: number[] = [];
   const t0 = Date.now();
+  const cpuAtStart = cpuNow();
   let bucket: number[] = [];
   let bucketErrors = 0;
   let n = 0;
   const inflight = new Set<Promise<void>>();
-  const ping = setInterval(() => sockets.forEach((s) => s.readyState === WebSocket.OPEN && s.ping()), 5000);
-  const chat = setInterval(() => bots.forEach((b, i) => i % 5 === Math.floor(Date.now() / 1000) % 5 && b.chat(`load ${Date.now() % 1000}`)), 1000);
+  // Each socket pings every 5 s at its own offset (a tenth of them each half second), as independent clients would.
+  let pingTurn = 0;
+  const ping = setInterval(() => {
+    sockets.forEach((s, i) => i % 10 === pingTurn && s.readyState === WebSocket.OPEN && s.ping());
+    pingTurn = (pingTurn + 1) % 10;
+  }, 500);
   await new Promise<void>((resolve) => {
     const perTick = RPS / 100;
     let owed = 0;
@@ -181,7 +215,7 @@ try {
       const elapsed = Date.now() - t0;
       if (Math.floor(elapsed / 1000) > seconds.length) {
         const sorted = [...bucket].sort((a, b) => a - b);
-        seconds.push({ t: seconds.length + 1, requests: bucket.length + bucketErrors, errors: bucketErrors, p50: percentile(sorted, 50), p99: percentile(sorted, 99), ideOpen: wsOpen, botsOnline: bots.filter((b) => b.player).length });
+        seconds.push({ t: seconds.length + 1, requests: bucket.length + bucketErrors, errors: bucketErrors, p50: percentile(sorted, 50), p99: percentile(sorted, 99), ideOpen: wsOpen, botsOnline });
         bucket = [];
         bucketErrors = 0;
       }
@@ -191,11 +225,11 @@ try {
         return;
       }
       for (owed += perTick; owed >= 1; owed--) {
-        const u = apiUsers[n++ % API_USERS]!;
+        const cookie = apiCookies[n++ % API_USERS]!;
         const s = performance.now();
-        const p = u.query("monitor.dashboard").then(
-          (r) => {
-            if (r.ok) {
+        const p = dashboard(cookie).then(
+          (ok) => {
+            if (ok) {
               const ms = performance.now() - s;
               bucket.push(ms);
               all.push(ms);
@@ -215,27 +249,33 @@ try {
     }, 10);
   });
   await Promise.all(inflight);
+  const loadSeconds = (Date.now() - t0) / 1000;
+  const cpuCores = new Map([...cpuNow()].map(([k, ms]) => [k, (ms - (cpuAtStart.get(k) ?? 0)) / 1000 / loadSeconds]));
   clearInterval(ping);
-  clearInterval(chat);
   stopping = true;
-  const botsLeft = bots.filter((b) => b.player).length;
+  const botsLeft = await new Promise<number>((resolve) => {
+    botLines.removeAllListeners("line");
+    botLines.on("line", (line) => line.startsWith("{") && resolve((JSON.parse(line) as { online: number }).online));
+    players.stdin!.write("stop\n");
+  });
   clearInterval(watcher);
   watch();
   for (const s of sockets) s.terminate();
-  await Promise.all(bots.map(quitBot));
+  await new Promise((r) => (players.exitCode !== null ? r(null) : players.once("exit", r)));
 
   all.sort((a, b) => a - b);
   const p50 = percentile(all, 50);
   const p99 = percentile(all, 99);
-  const errors = apiErrors + wsErrors + botErrors + (bots.length - botsLeft);
-  const memory = [...peaks].map(([process, b]) => ({ process, peakMb: Math.round(b / 1e6) }));
+  const errors = apiErrors + wsErrors + botErrors + (joined.joined - botsLeft);
+  const memory = [...peaks].map(([process, b]) => ({ process, peakMb: Math.round(b / 1e6), cpuCores: cpuCores.get(process) }));
   writeLoadReport(path.join(root, "docs"), {
     when: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
     command: "npm run bench -- load",
     setup: [
       "nginx 1.22 (deploy/nginx/zerolaghub.conf, TLS) in front of two portal instances (production build) on one embedded PostgreSQL",
-      `a dev container (LXC) with the real code-server: ${IDE_SOCKETS} WebSockets through nginx -> portal -> agent tunnel, each pinged every 5 s`,
-      `a flying-squid game server (LXC): ${BOTS} mineflayer bots joined, chatting`,
+      `a dev container (LXC) with the real code-server: ${IDE_SOCKETS} WebSockets through nginx -> portal -> agent tunnel, each pinged every 5 s (spread over the 5 s)`,
+      `a flying-squid game server (LXC): ${BOTS} mineflayer bots joined, chatting (the bots in their own process)`,
+      `one account holds all ${IDE_SOCKETS} IDE sockets, so its per-instance cap ZLH_IDE_SOCKETS_PER_USER (default 64) is set to ${IDE_SOCKETS} for this run`,
       `the dashboard API (tRPC monitor.dashboard) at ${RPS} requests/s open loop from ${API_USERS} signed-in users`,
     ],
     summary: {
@@ -246,14 +286,14 @@ try {
       "API p99 (ms)": p99.toFixed(1),
       "API p99 unloaded, same run (ms)": percentile(unloaded, 99).toFixed(1),
       "IDE WebSockets open at the end / errors": `${wsOpen} / ${wsErrors}`,
-      "bots online at the end / failed to join or dropped": `${botsLeft} / ${botErrors + bots.length - botsLeft}`,
+      "bots online at the end / failed to join or dropped": `${botsLeft} / ${botErrors + joined.joined - botsLeft}`,
       "total errors (target 0)": errors,
     },
     seconds,
     memory,
     targetMs: TARGET_P99_MS,
   });
-  for (const m of memory) log(`peak ${m.process}: ${m.peakMb} MB`);
+  for (const m of memory) log(`peak ${m.process}: ${m.peakMb} MB${m.cpuCores === undefined ? "" : `, ${m.cpuCores.toFixed(2)} cores during the load`}`);
   report({
     bench: "load",
     value: Number(p99.toFixed(1)),
