@@ -112,7 +112,10 @@ try {
   const ideCookie = auth.cookies.map((c) => c.split(";")[0]).join("; ");
   if (!ideCookie) throw new Error(`no IDE cookie (auth answered ${auth.status}, start answered ${start.status})`);
 
-  const apiUsers = await Promise.all(Array.from({ length: API_USERS }, () => new PortalUser(nginx.origin).signUpAndIn()));
+  // Five at a time: thirty concurrent sign-ins from one address wait on the sign-in limiter's
+  // row-lock transactions past Prisma's 2 s transaction start limit, and a few are refused.
+  const apiUsers: PortalUser[] = [];
+  while (apiUsers.length < API_USERS) apiUsers.push(...(await Promise.all(Array.from({ length: 5 }, () => new PortalUser(nginx.origin).signUpAndIn()))));
   const apiCookies = apiUsers.map((u) => [...u.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
   const dashboard = dashboardCaller(nginx.origin, 256);
   const unloaded: number[] = [];
