@@ -263,6 +263,7 @@ try {
   });
   clearInterval(watcher);
   watch();
+  const wsOpenAtEnd = wsOpen;
   for (const s of sockets) s.terminate();
   await new Promise((r) => (players.exitCode !== null ? r(null) : players.once("exit", r)));
 
@@ -288,7 +289,7 @@ try {
       "API p50 (ms)": p50.toFixed(1),
       "API p99 (ms)": p99.toFixed(1),
       "API p99 unloaded, same run (ms)": percentile(unloaded, 99).toFixed(1),
-      "IDE WebSockets open at the end / errors": `${wsOpen} / ${wsErrors}`,
+      "IDE WebSockets open at the end / errors": `${wsOpenAtEnd} / ${wsErrors}`,
       "bots online at the end / failed to join or dropped": `${botsLeft} / ${botErrors + joined.joined - botsLeft}`,
       "total errors (target 0)": errors,
     },
