@@ -31,8 +31,12 @@ export async function enqueueBuild(input: {
   } catch (err) {
     if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) throw err;
     const active = await db.artifactBuild.findFirst({ where: { name: input.name, version: input.version, status: { in: ["queued", "running"] } } });
-    if (!active) throw err;
-    return { build: active, created: false };
+    if (active) return { build: active, created: false };
+    // The row we collided with finished in between (another portal starting at the same moment
+    // published a cached build within a second): that build is the answer, not an error.
+    const latest = await db.artifactBuild.findFirst({ where: { name: input.name, version: input.version }, orderBy: { createdAt: "desc" } });
+    if (!latest) throw err;
+    return { build: latest, created: false };
   }
 }
 

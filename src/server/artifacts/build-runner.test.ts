@@ -31,7 +31,7 @@ function nicenessOf(parts: string[]): number[] {
   }
   return found;
 }
-const MINE = ["queue-test", "claim-a", "claim-b", "python", "no-such-builder"];
+const MINE = ["queue-test", "queue-race", "claim-a", "claim-b", "python", "no-such-builder"];
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), "zlh-build-runner-"));
   // Leftovers of interrupted runs must not be picked up by this runner (rows of tests running now are left alone).
@@ -50,6 +50,20 @@ describe("artifact build queue", () => {
     expect(a.created).toBe(true);
     expect(b).toMatchObject({ created: false, build: { id: a.build.id } });
     await db.artifactBuild.delete({ where: { id: a.build.id } });
+  });
+
+  it("a build that finishes while another portal enqueues the same one is that portal's answer, not a crash", async () => {
+    // Two portals starting at once: one's row is published (a cached build takes a second) between
+    // the other's refused insert and its lookup of the active row.
+    for (let round = 0; round < 40; round++) {
+      const first = await enqueueBuild({ name: "queue-race", version: String(round), source: "first-run" });
+      const [second] = await Promise.all([
+        enqueueBuild({ name: "queue-race", version: String(round), source: "first-run" }),
+        db.artifactBuild.update({ where: { id: first.build.id }, data: { status: "done", finishedAt: new Date() } }),
+      ]);
+      expect(second.build.name).toBe("queue-race");
+    }
+    await db.artifactBuild.deleteMany({ where: { name: "queue-race" } });
   });
 
   it("claims one build at a time, and a stale running build goes back to the queue", async () => {
