@@ -8,7 +8,7 @@ import path from "node:path";
  * become [id]; anything unknown counts as "other", so a scanner requesting random paths cannot
  * grow the number of series.
  */
-const SERVER_TEMPLATES = ["/artifacts/[...path]", "/metrics", "/metrics/targets", "/metrics/agents/[serverId]", "/_next/static/[...path]", "/_next/[...path]"];
+const SERVER_TEMPLATES = ["/api/trpc/[trpc]", "/artifacts/[...path]", "/metrics", "/metrics/targets", "/metrics/agents/[serverId]", "/_next/static/[...path]", "/_next/[...path]"];
 
 export const IDE_ROUTE = "ide";
 export const OTHER_ROUTE = "other";
