@@ -39,6 +39,16 @@ function onGone(this: Spliced): void {
 }
 
 /**
+ * A side that closed after a clean end has already passed that end on: the peer still holds up to
+ * MAX_QUEUED bytes for its reader and closes by itself once they are written. Destroying it here
+ * cut responses short (nginx: "upstream prematurely closed connection" on code-server's scripts).
+ */
+function onClose(this: Spliced): void {
+  if (this.readableEnded && !this[PEER].destroyed) return void this[PEER].end();
+  onGone.call(this);
+}
+
+/**
  * Moves a stream's listeners into a fresh table, in order (once-listeners stay once). Listeners
  * added and removed before the splice (an HTTP server's parser hooks, waits for connect or for an
  * answer) leave the table a slow dictionary of deleted keys, several hundred bytes that every idle
@@ -56,7 +66,7 @@ export function splice(a: Duplex, b: Duplex): void {
   for (const s of [a, b]) {
     compactListeners(s);
     s.on("error", onGone);
-    s.on("close", onGone);
+    s.on("close", onClose);
     s.on("data", onData);
     s.on("drain", onDrain);
     s.on("end", onEnd);
