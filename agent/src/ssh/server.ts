@@ -9,6 +9,7 @@ import { runAsArgv, type RunAs } from "../sandbox/identity";
 import { findKey, type UsableKey } from "./keys";
 import { sshExitStatus } from "./exit-status";
 import { terminalSize } from "./terminal-size";
+import { acceptsClientEnv } from "./client-env";
 import { serveSftp, type SftpScope } from "./sftp";
 
 const { Server } = ssh2;
@@ -42,8 +43,6 @@ export type SshServerOptions = {
 type Conn = { client: Connection; fingerprint: string | null; kill: Set<() => void> };
 
 const MAX_AUTH_FAILURES = 6;
-/** Client-sent variables a session takes (like sshd's AcceptEnv LANG LC_*). */
-const ACCEPTED_ENV = /^(LANG|LC_[A-Z]+)$/;
 
 export class DevSshServer {
   private readonly server: InstanceType<typeof Server>;
@@ -160,7 +159,7 @@ export class DevSshServer {
       accept?.();
     });
     session.on("env", (accept, reject, e) => {
-      if (ACCEPTED_ENV.test(e.key) && e.val.length < 256) {
+      if (acceptsClientEnv(e.key, e.val)) {
         clientEnv[e.key] = e.val;
         accept?.();
       } else reject?.();

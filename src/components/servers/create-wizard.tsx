@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert, Button, Card, CardBody, Field, Spinner } from "~/components/ui";
 import { cx } from "~/lib/cx";
 import { formError, type FormError } from "~/lib/trpc-errors";
@@ -45,8 +45,11 @@ export function CreateWizard() {
   // An item leaves the preparing list the moment it is published: fetch the catalog then. Its own
   // poll stops with the last item and may have run just before that publication.
   const inProgressKey = inProgress.map((i) => `${i.name}@${i.version}`).join(",");
+  const seenKey = useRef(inProgressKey);
   const { refetch: refetchCatalog } = catalog;
   useEffect(() => {
+    if (seenKey.current === inProgressKey) return;
+    seenKey.current = inProgressKey;
     void refetchCatalog();
   }, [inProgressKey, refetchCatalog]);
   const [kind, setKind] = useState<"game" | "dev">("game");

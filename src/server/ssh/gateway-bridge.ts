@@ -62,7 +62,7 @@ export async function openUpstream(server: Server, req: SessionRequest): Promise
 }
 
 /** Both ways until either side ends; the container's exit status (or signal) reaches the user. */
-export function splice(channel: ServerChannel, up: { conn: InstanceType<typeof Client>; stream: ClientChannel }): { resize(p: { cols: number; rows: number; width: number; height: number }): void } {
+export function joinChannels(channel: ServerChannel, up: { conn: InstanceType<typeof Client>; stream: ClientChannel }): { resize(p: { cols: number; rows: number; width: number; height: number }): void } {
   const { conn, stream } = up;
   let status: { code: number } | { signal: string } | null = null;
   stream.on("exit", (code: number | null, signal?: string) => {

@@ -1,11 +1,12 @@
 import type { AddressInfo } from "node:net";
 import ssh2, { type AuthContext, type Connection, type PseudoTtyOptions, type ServerChannel } from "ssh2";
 import type { Server } from "../../generated/prisma/client";
+import { acceptsClientEnv } from "../../../agent/src/ssh/client-env";
 import { findKey, usableKey, type UsableKey } from "../../../agent/src/ssh/keys";
 import { db } from "../db/client";
 import { touchActivity } from "../idle/activity";
 import { logger } from "../log/logger";
-import { openUpstream, splice, type SessionRequest } from "./gateway-bridge";
+import { joinChannels, openUpstream, type SessionRequest } from "./gateway-bridge";
 import { wakeWithProgress, type WakeOptions } from "./wake-progress";
 
 const { Server: SshServer } = ssh2;
@@ -21,7 +22,6 @@ export type GatewayOptions = { hostKey: string; wake?: WakeOptions; authTimeoutM
 
 const USER = /^dev-(\d{1,9})$/;
 const MAX_AUTH_FAILURES = 6;
-const ACCEPTED_ENV = /^(LANG|LC_[A-Z]+)$/;
 
 /** The dev server a login name names, with its owner's usable keys; null when there is none. */
 async function loginTarget(username: string): Promise<{ server: Server; keys: UsableKey[] } | null> {
@@ -143,7 +143,7 @@ export class SshGateway {
       accept?.();
     });
     session.on("env", (accept, reject, e) => {
-      if (ACCEPTED_ENV.test(e.key) && e.val.length < 256) {
+      if (acceptsClientEnv(e.key, e.val)) {
         env[e.key] = e.val;
         accept?.();
       } else reject?.();
@@ -177,7 +177,7 @@ export class SshGateway {
         up.conn.end();
         return null;
       }
-      return splice(channel, up).resize;
+      return joinChannels(channel, up).resize;
     } catch (err) {
       log.info({ serverId: server.id, err: (err as Error).message }, "ssh gateway session failed");
       say(`Could not connect: ${(err as Error).message}`);
