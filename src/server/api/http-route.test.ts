@@ -60,6 +60,12 @@ describe("tRPC served by the custom server", () => {
     expect(sent).toBeLessThan(16 * 1024 * 1024);
   });
 
+  it("answers a malformed %-escape in the procedure path with 400", async () => {
+    const res = await fetch(`${base}/api/trpc/account.me%E0%A4%A`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("Malformed procedure path");
+  });
+
   it("leaves other paths to the next handler", async () => {
     expect((await fetch(`${base}/api/trpcx`)).status).toBe(404);
     expect((await fetch(`${base}/api/health`)).status).toBe(404);

@@ -30,7 +30,14 @@ function headersOf(req: IncomingMessage): Headers {
 export const trpcHttpRoute: HttpRoute = async (req, res) => {
   const url = req.url ?? "";
   if (!url.startsWith(PREFIX)) return false;
-  const path = decodeURIComponent(url.slice(PREFIX.length).split("?")[0]!);
+  let path: string;
+  try {
+    path = decodeURIComponent(url.slice(PREFIX.length).split("?")[0]!);
+  } catch {
+    // A malformed %-escape is the caller's mistake: a 400, not a 500 and an error log line.
+    res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "Malformed procedure path." } }));
+    return true;
+  }
   const session = await sessionFromRequest(req);
   await nodeHTTPRequestHandler({
     req,
