@@ -175,8 +175,11 @@ async function doStart(s: Server): Promise<Server> {
     const client = agentClientFor(started)!;
     await client.provision(provisionPayloadFor(started, await rt.provider.gamePortOf(started.providerRef!)));
     if (started.kind === "dev") await pushKeysToServer(started);
-    const done = await db.server.update({ where: { id: s.id }, data: { status: "running", lastError: null } });
-    await recordEvent(s.id, "action", "done", "Started");
+    // One commit, so whoever reads "running" also finds "Started" on the timeline (SSH wake prints both).
+    const [done] = await db.$transaction([
+      db.server.update({ where: { id: s.id }, data: { status: "running", lastError: null } }),
+      db.serverEvent.create({ data: { serverId: s.id, type: "action", status: "done", message: "Started" } }),
+    ]);
     return done;
   } catch (err) {
     const reason = (err as Error).message;

@@ -12,27 +12,32 @@ export type WakeOptions = { timeoutMs?: number; pollMs?: number; signal?: AbortS
 /** How long a woken server may still read "stopped" before its start job has claimed it. */
 const CLAIM_GRACE_MS = 20_000;
 
-export async function wakeWithProgress(server: Server, say: (line: string) => void, opts: WakeOptions = {}): Promise<Server> {
+/** `say` may return a promise; it is awaited, so a slow writer paces the report instead of queueing it. */
+export type Say = (line: string) => void | Promise<unknown>;
+
+export async function wakeWithProgress(server: Server, say: Say, opts: WakeOptions = {}): Promise<Server> {
   const timeoutMs = opts.timeoutMs ?? 180_000;
   const pollMs = opts.pollMs ?? 500;
   const since = new Date(Date.now() - 1000);
   const t0 = Date.now();
-  say("Starting your container...");
+  await say("Starting your container...");
   const w = await wakeForAccess(server.userId, server.id);
   if (!w.starting && w.status !== "running") throw new Error(`The container is ${w.status}; it cannot be started from here.`);
   const seen = new Set<string>();
   let sawStarting = w.status === "starting";
   for (;;) {
     if (opts.signal?.aborted) throw new Error("cancelled");
+    // Status before events: the start commits "running" with its "Started" entry, so this order
+    // never reports the container up before printing how it got there.
+    const s = await db.server.findUniqueOrThrow({ where: { id: server.id } });
     const events = await db.serverEvent.findMany({ where: { serverId: server.id, createdAt: { gte: since } }, orderBy: { createdAt: "asc" }, take: 50 });
     for (const e of events) {
       if (seen.has(e.id)) continue;
       seen.add(e.id);
-      say(`  ${e.message}`);
+      await say(`  ${e.message}`);
     }
-    const s = await db.server.findUniqueOrThrow({ where: { id: server.id } });
     if (s.status === "running") {
-      say(`Your container is up (${((Date.now() - t0) / 1000).toFixed(1)} s). Connecting...`);
+      await say(`Your container is up (${((Date.now() - t0) / 1000).toFixed(1)} s). Connecting...`);
       return s;
     }
     if (s.status === "starting") sawStarting = true;

@@ -1,0 +1,42 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../../../test/db";
+
+/**
+ * The SSH wake's report against a real PostgreSQL: a start that commits "running" together with its
+ * "Started" entry between two of the report's reads still shows "Started" before "up". The commit
+ * is made from inside the report's own callback, at the exact point where the old read order
+ * (events, then status) lost the entry.
+ */
+useTestDatabase();
+process.env.ZLH_SECRET_KEY ??= randomBytes(32).toString("hex");
+const { db, closeDb } = await import("../db/client");
+const { wakeWithProgress } = await import("./wake-progress");
+
+afterAll(async () => {
+  await closeDb();
+});
+
+describe("wakeWithProgress", () => {
+  it("never reports the container up before the entry that says it started", async () => {
+    const user = await db.user.create({ data: { email: `w-${randomUUID()}@example.test`, passwordHash: "x", emailVerifiedAt: new Date() } });
+    const top = await db.server.aggregate({ _max: { vmid: true } });
+    const server = await db.server.create({ data: { userId: user.id, name: "wake", kind: "dev", vmid: Math.max(93_000, (top._max.vmid ?? 0) + 1), provider: "local", status: "starting" } });
+    await db.serverEvent.create({ data: { serverId: server.id, type: "action", status: "info", message: "Starting" } });
+    const lines: string[] = [];
+    const say = (line: string) => {
+      lines.push(line);
+      if (line === "  Starting") {
+        // What doStart commits when the container is up.
+        return db.$transaction([
+          db.server.update({ where: { id: server.id }, data: { status: "running" } }),
+          db.serverEvent.create({ data: { serverId: server.id, type: "action", status: "done", message: "Started" } }),
+        ]);
+      }
+    };
+    await wakeWithProgress(server, say, { pollMs: 50, timeoutMs: 10_000 });
+    expect(lines[0]).toBe("Starting your container...");
+    expect(lines.slice(1, 3)).toEqual(["  Starting", "  Started"]);
+    expect(lines[3]).toMatch(/^Your container is up \(\d+\.\d s\)\. Connecting\.\.\.$/);
+  });
+});
