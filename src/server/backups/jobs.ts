@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import PgBoss from "pg-boss";
 import { logger } from "../log/logger";
 import { runBackup, runRestore } from "./runner";
+import { ensureQueue } from "../jobs/ensure-queue";
 
 /**
  * Backups and restores as durable pg-boss jobs (schema "pgboss", like provisioning). A portal that
@@ -23,8 +24,8 @@ export async function startBackupJobs(connectionString = process.env.DATABASE_UR
   const boss = new PgBoss({ connectionString, schema: "pgboss", max: 2, application_name: "zlh-backups" });
   boss.on("error", (err) => log.error({ err }, "backup job queue error"));
   await boss.start();
-  if (!(await boss.getQueue(BACKUP_QUEUE))) await boss.createQueue(BACKUP_QUEUE, { name: BACKUP_QUEUE, policy: "standard", ...BACKUP_OPTS });
-  if (!(await boss.getQueue(RESTORE_QUEUE))) await boss.createQueue(RESTORE_QUEUE, { name: RESTORE_QUEUE, policy: "standard", ...RESTORE_OPTS });
+  await ensureQueue(boss, BACKUP_QUEUE, { policy: "standard", ...BACKUP_OPTS });
+  await ensureQueue(boss, RESTORE_QUEUE, { policy: "standard", ...RESTORE_OPTS });
   const state: State = { boss, inflight: new Set(), workers: [] };
   const run = <T>(fn: (data: T, signal: AbortSignal, job: PgBoss.JobWithMetadata<T>) => Promise<void>) => async (jobs: PgBoss.JobWithMetadata<T>[]) => {
     for (const job of jobs) {

@@ -1,5 +1,6 @@
 import PgBoss from "pg-boss";
 import { logger } from "../log/logger";
+import { ensureQueue } from "../jobs/ensure-queue";
 
 /**
  * Durable delivery jobs (outgoing email, webhook calls) on pg-boss in the portal's PostgreSQL. A
@@ -33,8 +34,7 @@ export async function startDeliveryJobs(queues: DeliveryQueue[], opts: { connect
   const workers = new Map<string, string>();
   for (const q of queues) {
     const retry = { retryLimit: q.retryLimit, retryDelay: q.retryDelay, retryBackoff: true };
-    if (!(await boss.getQueue(q.name))) await boss.createQueue(q.name, { name: q.name, policy: "standard", ...retry, expireInSeconds: 300 });
-    else await boss.updateQueue(q.name, { name: q.name, policy: "standard", ...retry, expireInSeconds: 300 });
+    await ensureQueue(boss, q.name, { policy: "standard", ...retry, expireInSeconds: 300 }, { update: true });
     const id = await boss.work<{ id: string }>(q.name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       if (job) await q.handle(job.data.id);
     });

@@ -7,6 +7,7 @@ import { runInRequestScope } from "../log/request-scope";
 import { runCreate, runDelete, type JobContext } from "./pipeline";
 import { releaseLease, sweepOrphanedJobs, sweepOwnLeftovers, sweepUnleased, takeLease } from "./job-leases";
 import { HEARTBEAT_MS } from "../cluster/heartbeat";
+import { ensureQueue } from "../jobs/ensure-queue";
 
 /**
  * Durable create/delete jobs on pg-boss (schema "pgboss" in the portal's PostgreSQL). A job that
@@ -39,7 +40,7 @@ export async function startJobs(opts: { connectionString?: string; concurrency?:
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   await boss.start();
   for (const q of [CREATE_QUEUE, DELETE_QUEUE]) {
-    if (!(await boss.getQueue(q))) await boss.createQueue(q, { name: q, policy: "standard", ...RETRY, expireInSeconds: EXPIRE_SECONDS });
+    await ensureQueue(boss, q, { policy: "standard", ...RETRY, expireInSeconds: EXPIRE_SECONDS });
   }
   const state: State = { boss, inflight: new Set(), running: new Set(), workers: { [CREATE_QUEUE]: [], [DELETE_QUEUE]: [] } };
   const handler = (run: (id: string, ctx: JobContext) => Promise<unknown>) => async (jobs: PgBoss.JobWithMetadata<JobData>[]) => {
