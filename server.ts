@@ -61,8 +61,15 @@ server.on("upgrade", (req, socket, head) => {
 // Hosted IDE connections are authorized at their first request and spliced before any parser runs.
 installConnectionFront(server, ideConnectionRoute, (err) => logger.error({ err }, "ide connection failed"));
 
-await startServices();
-await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
+// A start that fails must end the process (systemd or the operator restarts it): left to Next's
+// uncaughtException handler, it logs and the process lingers, never listening and never healthy.
+try {
+  await startServices();
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(env.PORT, env.HOST, resolve));
+} catch (err) {
+  logger.fatal({ err }, "portal failed to start");
+  process.exit(1);
+}
 logger.info({ port: env.PORT, dev, ms: Date.now() - t0 }, `portal ready on http://localhost:${env.PORT}`);
 
 let stopping = false;

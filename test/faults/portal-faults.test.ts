@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -150,6 +151,24 @@ describe("fault suite: real portals on one PostgreSQL", () => {
     const ready = ev.filter((e) => e.type === "job" && e.status === "done");
     expect(ready.length, JSON.stringify(ev.map((e) => `${e.type}/${e.status}/${e.message}`))).toBe(1);
     expect(ev.filter((e) => e.type === "step" && e.step === "container" && e.status === "done").length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a portal whose services cannot start exits with the reason instead of lingering unhealthy", async () => {
+    // Its SSH gateway port is taken: the start fails. Before, Next's handler logged the error and the
+    // process stayed up without listening until startPortal gave up waiting (120 s).
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const t0 = Date.now();
+      const start = startPortal({ dataDir, databaseUrl: database.url, secrets, name: "no-start", env: { ZLH_SSH_GATEWAY_PORT: String(port), ZLH_SSH_GATEWAY_HOST: "127.0.0.1" } });
+      const err = (await start.then(() => null, (e: unknown) => e)) as Error | null;
+      expect(err?.message).toMatch(/exited before it was healthy/);
+      expect(err?.message).toMatch(/EADDRINUSE.*"msg":"portal failed to start"/);
+      expect(Date.now() - t0).toBeLessThan(90_000);
+    } finally {
+      taken.close();
+    }
   });
 
   it("an agent that stops answering shows as unreachable, then recovers by itself", async () => {

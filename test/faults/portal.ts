@@ -68,9 +68,16 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
     if (gone) return "exited";
     const r = await fetch(`${url}/api/health`).catch(() => null);
     return r?.ok ? "healthy" : false;
-  }, 120_000, 250).then((how) => {
-    if (how === "exited") throw new Error(`portal on ${port} exited before it was healthy:\n${tail(logFile)}`);
-  });
+  }, 120_000, 250).then(
+    (how) => {
+      if (how === "exited") throw new Error(`portal on ${port} exited before it was healthy:\n${tail(logFile)}`);
+    },
+    (err: unknown) => {
+      // Never healthy and still running: do not leave it behind.
+      if (!gone) proc.kill("SIGKILL");
+      throw err;
+    },
+  );
   return {
     url,
     port,
