@@ -9,6 +9,7 @@ import { httpRoutes, upgradeRoutes } from "./src/server/http/routes";
 import { upgradeOwner } from "./src/server/http/upgrade-policy";
 import { startServices, stopServices } from "./src/server/lifecycle";
 import { inRequestScope } from "./src/server/http/request-scope";
+import { PORTAL_KEEP_ALIVE_MS } from "./src/server/http/keep-alive";
 import { INSTANCE_HEADER, instanceIdFrom } from "./src/server/cluster/instance";
 import { installConnectionFront } from "./src/server/ide/front";
 import { ideConnectionRoute } from "./src/server/ide/http";
@@ -57,6 +58,9 @@ server.on("upgrade", (req, socket, head) => {
   socket.destroy();
   });
 });
+
+// Set explicitly: nginx's pooled connections rely on it (see keep-alive.ts).
+server.keepAliveTimeout = PORTAL_KEEP_ALIVE_MS;
 
 // Hosted IDE connections are authorized at their first request and spliced before any parser runs.
 installConnectionFront(server, ideConnectionRoute, (err) => logger.error({ err }, "ide connection failed"));
