@@ -21,7 +21,19 @@ await Promise.all(
   ),
 );
 console.log(JSON.stringify({ joined: bots.length, failed }));
-const online = () => JSON.stringify({ online: bots.filter((b) => b.player).length });
+// Online is connected: a bot counts until its connection ends (mineflayer's bot.player can stay
+// unset for the last joiner, which counted a connected, chatting bot as dropped). Why a bot left
+// goes to stderr (the bench's log); a drop counts as an error.
+const gone = new Set<Bot>();
+let stopping = false;
+for (const b of bots) {
+  b.on("kicked", (reason) => console.error(`bot ${b.username} kicked: ${JSON.stringify(reason).slice(0, 200)}`));
+  b.on("end", (reason) => {
+    gone.add(b);
+    if (!stopping) console.error(`bot ${b.username} disconnected: ${reason}`);
+  });
+}
+const online = () => JSON.stringify({ online: bots.length - gone.size });
 const chat = setInterval(() => {
   bots.forEach((b, i) => i % 5 === Math.floor(Date.now() / 1000) % 5 && b.chat(`load ${Date.now() % 1000}`));
   console.log(online());
@@ -30,6 +42,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() !== "stop") continue;
   clearInterval(chat);
   console.log(online());
+  stopping = true;
   await Promise.all(bots.map(quitBot));
   process.exit(0);
 }

@@ -93,3 +93,27 @@ export function containerCpuMs(vmid: number): number {
   }
   return 0;
 }
+
+/**
+ * What a portal says of itself on /metrics: its longest event-loop stall since the previous scrape
+ * (prom-client's eventloop_lag_max, reset on every collection), the running sum and count of its
+ * tRPC HTTP request times, and the database clients waiting for a pooled connection. NaN/0 when it
+ * does not answer.
+ */
+export type PortalFigures = { lagMs: number; trpcSeconds: number; trpcCount: number; poolWaiting: number };
+
+export async function portalFigures(portalUrl: string, token: string): Promise<PortalFigures> {
+  try {
+    const r = await fetch(`${portalUrl}/metrics`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2_000) });
+    const text = await r.text();
+    const sum = (re: RegExp) => [...text.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0);
+    return {
+      lagMs: Number(/^zlh_portal_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000,
+      trpcSeconds: sum(/^zlh_http_request_duration_seconds_sum\{[^}]*route="\/api\/trpc\/\[trpc\]"[^}]*\} (\S+)$/gm),
+      trpcCount: sum(/^zlh_http_request_duration_seconds_count\{[^}]*route="\/api\/trpc\/\[trpc\]"[^}]*\} (\S+)$/gm),
+      poolWaiting: Number(/^zlh_db_pool_connections\{state="waiting"\} (\S+)$/m.exec(text)?.[1] ?? 0),
+    };
+  } catch {
+    return { lagMs: NaN, trpcSeconds: 0, trpcCount: 0, poolWaiting: 0 };
+  }
+}
