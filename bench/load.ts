@@ -10,7 +10,7 @@ import { containerCpuMs, containerMemoryBytes, percentile, portalFigures, type P
 import { writeLoadReport, type SecondRow } from "./_load-report";
 import { startEmbeddedPostgres } from "../src/server/db/embedded";
 import { startNginx } from "../test/support/nginx";
-import { portalSecrets, startPortal } from "../test/faults/portal";
+import { portalSecrets, startPortal, type Portal } from "../test/faults/portal";
 import { PortalUser } from "../test/faults/client";
 import { agentPids } from "../test/faults/processes";
 import { until } from "../test/support/until";
@@ -64,7 +64,7 @@ const secrets = portalSecrets();
 const metricsToken = randomBytes(24).toString("hex");
 const ports = [await freePort(), await freePort()];
 const nginx = await startNginx(path.join(dataDir, "nginx"), ports.map((p) => `127.0.0.1:${p}`));
-const portals = await Promise.all(
+const started = await Promise.allSettled(
   ports.map((port, i) =>
     startPortal({
       dataDir,
@@ -78,6 +78,15 @@ const portals = await Promise.all(
     }),
   ),
 );
+// A portal that failed to start must not leave its sibling, nginx or PostgreSQL running.
+const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+if (failed) {
+  for (const r of started) if (r.status === "fulfilled") await r.value.stop();
+  await nginx.stop();
+  await db.stop();
+  throw failed.reason;
+}
+const portals = started.map((r) => (r as PromiseFulfilledResult<Portal>).value);
 // The bots' process (started once the game is up), ended with everything else.
 let botsProc: ChildProcess | undefined;
 let apiProc: ChildProcess | undefined;
