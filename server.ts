@@ -69,7 +69,13 @@ installConnectionFront(server, ideConnectionRoute, (err) => logger.error({ err }
 // uncaughtException handler, it logs and the process lingers, never listening and never healthy.
 try {
   await startServices();
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(env.PORT, env.HOST, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 } catch (err) {
   logger.fatal({ err }, "portal failed to start");
   process.exit(1);
