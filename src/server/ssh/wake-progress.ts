@@ -24,7 +24,9 @@ export async function wakeWithProgress(server: Server, say: Say, opts: WakeOptio
   const w = await wakeForAccess(server.userId, server.id);
   if (!w.starting && w.status !== "running") throw new Error(`The container is ${w.status}; it cannot be started from here.`);
   const seen = new Set<string>();
-  let sawStarting = w.status === "starting";
+  // Only a "starting" read from the row counts: wakeForAccess answers "starting" as soon as it has
+  // handed the start off, and the row can still read "stopped" until the start claims it.
+  let sawStarting = false;
   for (;;) {
     if (opts.signal?.aborted) throw new Error("cancelled");
     // Status before events: the start commits "running" with its "Started" entry, so this order
