@@ -17,16 +17,15 @@ export function isCreateRace(err: unknown): boolean {
   return typeof code === "string" && RACE_CODES.has(code);
 }
 
-const ATTEMPTS = 8;
-
-export async function ensureQueue(boss: Boss, name: string, options: Omit<PgBoss.Queue, "name">, opts: { update?: boolean } = {}): Promise<void> {
+export async function ensureQueue(boss: Boss, name: string, options: Omit<PgBoss.Queue, "name">, opts: { update?: boolean; attempts?: number } = {}): Promise<void> {
+  const attempts = opts.attempts ?? 8;
   for (let attempt = 1; ; attempt++) {
     try {
       if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...options });
       else if (opts.update) await boss.updateQueue(name, { name, ...options });
       return;
     } catch (err) {
-      if (attempt >= ATTEMPTS || !isCreateRace(err)) throw err;
+      if (attempt >= attempts || !isCreateRace(err)) throw err;
       await new Promise((r) => setTimeout(r, 20 + Math.random() * 100 * attempt));
     }
   }

@@ -7,13 +7,8 @@ import type { ProvisionProgress } from "../../../agent/src/contract";
  */
 export type EventStatus = "queued" | "started" | "done" | "failed" | "info" | "retrying";
 
-/** The timeline row's create, for callers that commit it together with other writes. */
-export function eventCreate(serverId: string, type: string, status: EventStatus, message: string, data?: Record<string, unknown>) {
-  return db.serverEvent.create({ data: { serverId, type, status, message: message.slice(0, 2000), data: data as object | undefined } });
-}
-
 export async function recordEvent(serverId: string, type: string, status: EventStatus, message: string, data?: Record<string, unknown>): Promise<void> {
-  await eventCreate(serverId, type, status, message, data);
+  await db.serverEvent.create({ data: { serverId, type, status, message: message.slice(0, 2000), data: data as object | undefined } });
 }
 
 /** Whether a progress update is worth a row: a new step or phase always, bytes at most every intervalMs. */

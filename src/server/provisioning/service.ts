@@ -9,7 +9,7 @@ import { db } from "../db/client";
 import { logger } from "../log/logger";
 import { agentClientFor } from "./agent-for";
 import { pickVersion, runtimeCatalogView, type RuntimeCatalog } from "./catalog-view";
-import { eventCreate, recordEvent } from "./events";
+import { recordEvent } from "./events";
 import { CREATE_QUEUE, DELETE_QUEUE, enqueue } from "./jobs";
 import { provisionPayloadFor, startAgent } from "./pipeline";
 import { provisioningRuntime } from "./runtime";
@@ -178,7 +178,7 @@ async function doStart(s: Server): Promise<Server> {
     // One commit, so whoever reads "running" also finds "Started" on the timeline (SSH wake prints both).
     const [done] = await db.$transaction([
       db.server.update({ where: { id: s.id }, data: { status: "running", lastError: null } }),
-      eventCreate(s.id, "action", "done", "Started"),
+      db.serverEvent.create({ data: { serverId: s.id, type: "action", status: "done", message: "Started" } }),
     ]);
     return done;
   } catch (err) {
