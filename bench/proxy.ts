@@ -1,155 +1,22 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { createInterface, type Interface } from "node:readline";
-import autocannon from "autocannon";
-import WebSocket from "ws";
+import { idleMemory, procs, start, stop, load, wsLatency, type HttpFigures, type Proc } from "./_proxy-measure";
+import { startRefNginx, type RefNginx } from "./_proxy-nginx";
 import { report } from "./_report";
 
 /**
  * The hosted IDE data path, whole: client -> portal (connection front, first request authorized,
  * then spliced) -> agent (its real router and code-server tunnel, over a Unix socket) -> upstream,
- * against the client talking to the same upstream directly, with the http-proxy library (keep-alive
- * agent, one hop) as a reference, in one run. Upstream, agent, portal, reference and this load
+ * against the client talking to the same upstream directly, with two one-hop references: the
+ * http-proxy library (keep-alive agent) and Debian's nginx (bench/_proxy-nginx.ts), in one run. Upstream, agent, portal, reference and this load
  * generator are separate processes, so each one's RSS is its own. Figures (medians of short
  * alternating rounds, each subject measured back to back with the others): HTTP req/s and latency
  * p50/p99 for 1 KB and 64 KB responses, WebSocket echo round trip p50/p99, and portal + agent memory
  * per idle IDE WebSocket with 10,000 held (fewer only when the process may not open that many files).
+ * nginx shows what a single C hop reaches here for 64 KB and WebSocket echo: evidence for whether
+ * the two-hop targets can be met at all; it takes no part in pass/fail.
  */
-const dir = path.dirname(new URL(import.meta.url).pathname);
 const HTTP_SECONDS = Number(process.env.BENCH_PROXY_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 5);
-const CONNECTIONS = 32;
-const WS_ROUND_TRIPS = 3000;
 const IDLE_SOCKETS = Number(process.env.BENCH_PROXY_IDLE ?? 10_000);
-
-type Proc = { child: ChildProcess; lines: Interface; info: { port: number; cookie?: string; vmid?: number; url?: string; token?: string; maxFiles?: number } };
-const procs: ChildProcess[] = [];
-
-function nextLine(lines: Interface, child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`child exited (${code}) before answering`));
-    child.once("exit", onExit);
-    lines.once("line", (l) => {
-      child.off("exit", onExit);
-      resolve(l);
-    });
-  });
-}
-
-async function start(role: string, ...args: string[]): Promise<Proc> {
-  // Holding 10,000 spliced sessions takes two descriptors each: raise the limit where allowed.
-  const child = spawn("/bin/sh", ["-c", 'ulimit -n 65536 2>/dev/null; exec "$@"', "sh", process.execPath, "--expose-gc", "--import", "tsx", path.join(dir, "_proxy-procs.ts"), role, ...args], {
-    stdio: ["pipe", "pipe", "inherit"],
-    env: process.env,
-  });
-  procs.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  const info = JSON.parse(await nextLine(lines, child));
-  return { child, lines, info };
-}
-
-type Memory = { rss: number; heapUsed: number; handles: number };
-async function memory(p: Proc, cmd: "mem" | "handles" = "mem"): Promise<Memory> {
-  p.child.stdin!.write(`${cmd}\n`);
-  return JSON.parse(await nextLine(p.lines, p.child)) as Memory;
-}
-
-function stop(p: Proc): Promise<void> {
-  return new Promise((resolve) => {
-    if (p.child.exitCode !== null) return resolve();
-    p.child.once("exit", () => resolve());
-    p.child.kill("SIGTERM");
-  });
-}
-
-type HttpFigures = { rps: number; p50: number; p99: number; errors: number };
-
-async function load(port: number, urlPath: string, headers: Record<string, string>, seconds: number): Promise<HttpFigures> {
-  const r = await autocannon({ url: `http://127.0.0.1:${port}${urlPath}`, connections: CONNECTIONS, duration: seconds, headers });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-async function openWs(port: number, headers: Record<string, string>): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/echo-socket`, { headers: { ...headers, ...(headers.host ? { origin: `http://${headers.host}` } : {}) }, perMessageDeflate: false });
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("error", reject);
-  });
-  return ws;
-}
-
-async function wsLatency(port: number, headers: Record<string, string>): Promise<{ p50: number; p99: number }> {
-  const ws = await openWs(port, headers);
-  const payload = Buffer.alloc(64, 1);
-  const times: number[] = [];
-  for (let i = 0; i < WS_ROUND_TRIPS + 300; i++) {
-    const t = process.hrtime.bigint();
-    await new Promise<void>((resolve) => {
-      ws.once("message", () => resolve());
-      ws.send(payload);
-    });
-    if (i >= 300) times.push(Number(process.hrtime.bigint() - t) / 1000);
-  }
-  ws.close();
-  times.sort((a, b) => a - b);
-  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
-}
-
-async function holdSockets(port: number, headers: Record<string, string>, n: number): Promise<WebSocket[]> {
-  const sockets: WebSocket[] = [];
-  for (let i = 0; i < n; i += 50) sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => openWs(port, headers)))));
-  // Each connection carries one message, as an IDE session has before it goes idle.
-  await Promise.all(sockets.map((ws) => new Promise<void>((resolve) => {
-    ws.once("message", () => resolve());
-    ws.send("hello");
-  })));
-  return sockets;
-}
-
-/**
- * Memory per idle WebSocket held through fresh processes (the portal and its agent for our path;
- * the reference proxy alone). They first see the kind of traffic a running portal has seen (1 s of
- * HTTP load, 100 sessions opened, used and closed), so the baseline is a warmed heap rather than a
- * cold start. Then n sessions are opened (half, then the rest), each carries one message, and they
- * sit idle. Each process's RSS is read after a full GC at 0, n/2 and n sessions. V8 resizes its young
- * generation with the allocation rate, which can move RSS either way by megabytes, so the figure
- * judged per process is the largest of: RSS delta / n, the RSS slope over the second half, and the
- * live JS heap per session; the path's figure is the sum over its processes.
- */
-async function idleMemory(entry: Proc, measured: Proc[], headers: Record<string, string>, n: number) {
-  const port = entry.info.port;
-  await load(port, "/bytes/1024", headers, 1);
-  for (const ws of await holdSockets(port, headers, 100)) ws.terminate();
-  for (const p of measured) {
-    const idleHandles = (await memory(p, "handles")).handles;
-    for (let i = 0; i < 300 && (await memory(p, "handles")).handles > Math.min(idleHandles, 50); i++) await new Promise((r) => setTimeout(r, 100));
-  }
-  const snap = () => Promise.all(measured.map((p) => memory(p)));
-  await snap();
-  await new Promise((r) => setTimeout(r, 500));
-  const m0 = await snap();
-  const half = Math.floor(n / 2);
-  const sockets = await holdSockets(port, headers, half);
-  await new Promise((r) => setTimeout(r, 500));
-  const mHalf = await snap();
-  sockets.push(...(await holdSockets(port, headers, n - half)));
-  await new Promise((r) => setTimeout(r, 1000));
-  const mFull = await snap();
-  for (const ws of sockets) ws.terminate();
-  const kb = (bytes: number, count: number) => bytes / count / 1024;
-  const per = measured.map((_, i) => {
-    const rssKb = kb(mFull[i]!.rss - m0[i]!.rss, n);
-    const slopeKb = kb(mFull[i]!.rss - mHalf[i]!.rss, n - half);
-    const heapKb = kb(mFull[i]!.heapUsed - m0[i]!.heapUsed, n);
-    return { kb: Math.max(rssKb, slopeKb, heapKb), rssKb, slopeKb, heapKb };
-  });
-  const sum = (k: keyof (typeof per)[number]) => per.reduce((a, p) => a + p[k], 0);
-  return { kb: sum("kb"), rssKb: sum("rssKb"), slopeKb: sum("slopeKb"), heapKb: sum("heapKb"), per };
-}
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -166,19 +33,23 @@ async function startPath(target: string): Promise<{ agent: Proc; portal: Proc; h
   return { agent, portal, headers: { host: `dev-${portal.info.vmid}.localhost:${portal.info.port}`, cookie: `${portal.info.cookie}; theme=dark` } };
 }
 
+let nginx: RefNginx | undefined;
+
 async function main() {
   const upstream = await start("upstream");
   const target = `http://127.0.0.1:${upstream.info.port}`;
   const path1 = await startPath(target);
   const ref = await start("http-proxy", target);
+  nginx = await startRefNginx(upstream.info.port);
   const headers = path1.headers;
-  const subjects = { direct: upstream.info.port, zlh: path1.portal.info.port, httpProxy: ref.info.port } as const;
+  const subjects = { direct: upstream.info.port, zlh: path1.portal.info.port, httpProxy: ref.info.port, nginx: nginx.port } as const;
 
   // Short rounds, order alternating each round, on a machine other work shares: each ratio is the
   // median of per-round ratios (each pair measured back to back).
   const http: Record<string, Record<string, HttpFigures[]>> = { "1k": {}, "64k": {} };
   const toDirect: Record<string, number[]> = { "1k": [], "64k": [] };
   const toRef: Record<string, number[]> = { "1k": [], "64k": [] };
+  const nginxToDirect: Record<string, number[]> = { "1k": [], "64k": [] };
   for (const [size, urlPath] of [["1k", "/bytes/1024"], ["64k", "/bytes/65536"]] as const) {
     for (const port of Object.values(subjects)) await load(port, urlPath, headers, 1);
     for (let r = 0; r < ROUNDS; r++) {
@@ -191,6 +62,7 @@ async function main() {
       }
       toDirect[size]!.push(round.zlh!.rps / round.direct!.rps);
       toRef[size]!.push(round.zlh!.rps / round.httpProxy!.rps);
+      nginxToDirect[size]!.push(round.nginx!.rps / round.direct!.rps);
     }
   }
   const summary = (fs: HttpFigures[]) => ({
@@ -212,7 +84,7 @@ async function main() {
     process.stderr.write(`ws ${name}: p50 ${ws[name]!.p50} us p99 ${ws[name]!.p99} us\n`);
   }
 
-  await Promise.all([stop(path1.portal), stop(path1.agent), stop(ref)]);
+  await Promise.all([stop(path1.portal), stop(path1.agent), stop(ref), nginx.stop()]);
   const fresh = await startPath(target);
   // Two descriptors per session in the portal (client + tunnel), and as many in the agent.
   const maxFiles = Math.min(fresh.portal.info.maxFiles ?? 65536, fresh.agent.info.maxFiles ?? 65536);
@@ -243,11 +115,14 @@ async function main() {
     ratioToHttpProxy1k: round2(median(toRef["1k"]!)),
     ratioToHttpProxy64k: round2(median(toRef["64k"]!)),
     httpProxyToDirect1k: round2(median(http["1k"]!.httpProxy!.map((f, i) => f.rps / http["1k"]!.direct![i]!.rps))),
+    nginxToDirect1k: round2(median(nginxToDirect["1k"]!)),
+    nginxToDirect64k: round2(median(nginxToDirect["64k"]!)),
     roundsToDirect1k: toDirect["1k"]!.map(round2),
     http1k: figures["1k"],
     http64k: figures["64k"],
     wsEchoUs: ws,
     wsAddedP50Us: round1(addedWsP50),
+    nginxWsAddedP50Us: round1(ws.nginx!.p50 - ws.direct!.p50),
     idleSessions: idle,
     idleWsKbPerSession: { zlhPortalPlusAgent: round1(memZlh.kb), httpProxy: round1(memRef.kb) },
     idleWsDetail: {
@@ -263,4 +138,5 @@ try {
   await main();
 } finally {
   for (const c of procs) if (c.exitCode === null) c.kill("SIGKILL");
+  await nginx?.stop();
 }
