@@ -55,4 +55,27 @@ describe("IDE tunnel registry", () => {
     expect(busy.client.destroyed).toBe(false);
     cutTunnels({ userId: "ui" });
   });
+
+  it("shares one close handler across all connections and counts each pair once", async () => {
+    // Closes of the earlier tests' connections land first.
+    await settle();
+    const t = Date.now();
+    const a = pair();
+    const b = pair();
+    trackTunnel({ serverId: "h1", userId: "uh", authorizedAt: t }, a.client, a.upstream);
+    trackTunnel({ serverId: "h1", userId: "uh", authorizedAt: t }, b.client, b.upstream);
+    // No closure per connection: idle IDE sessions are held by the thousand.
+    const handlers = [a.client, a.upstream, b.client, b.upstream].map((s) => s.listeners("close").at(-1));
+    expect(new Set(handlers).size).toBe(1);
+    const before = liveTunnels();
+    a.client.destroy();
+    a.upstream.destroy();
+    await settle();
+    expect(liveTunnels()).toBe(before - 1);
+    expect(liveTunnels({ serverId: "h1" })).toBe(1);
+    expect(liveTunnels({ userId: "uh" })).toBe(1);
+    cutTunnels({ serverId: "h1" });
+    await settle();
+    expect(liveTunnels()).toBe(before - 2);
+  });
 });

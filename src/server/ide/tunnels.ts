@@ -55,6 +55,22 @@ function bytesOf(s: Duplex): number {
   return (sock.bytesRead ?? 0) + (sock.bytesWritten ?? 0);
 }
 
+const ENTRY = Symbol("tunnelEntry");
+type Tracked = Duplex & { [ENTRY]?: Entry };
+
+/**
+ * Close handler of both ends of every tracked pair: one shared function that finds the pair's entry
+ * through a property, because a closure per pair (with its context) is memory each idle IDE session
+ * would carry. The second end's close finds the entry already gone.
+ */
+function forget(this: Tracked): void {
+  const e = this[ENTRY];
+  if (!e || !byServer.get(e.serverId)?.has(e)) return;
+  count--;
+  remove(byServer, e.serverId, e);
+  remove(byUser, e.userId, e);
+}
+
 /** Records a spliced connection; it leaves the registry by itself when either end closes. */
 export function trackTunnel(owner: TunnelOwner, client: Duplex, upstream: Duplex, now = Date.now()): void {
   if (cutSince(`s:${owner.serverId}`, owner.authorizedAt) || cutSince(`u:${owner.userId}`, owner.authorizedAt)) {
@@ -66,16 +82,9 @@ export function trackTunnel(owner: TunnelOwner, client: Duplex, upstream: Duplex
   add(byServer, e.serverId, e);
   add(byUser, e.userId, e);
   count++;
-  let gone = false;
-  const forget = () => {
-    if (gone) return;
-    gone = true;
-    count--;
-    remove(byServer, e.serverId, e);
-    remove(byUser, e.userId, e);
-  };
-  // "on", not "once": close comes once anyway, and a once-wrapper per socket is memory each idle
-  // IDE session would carry.
+  (client as Tracked)[ENTRY] = e;
+  (upstream as Tracked)[ENTRY] = e;
+  // "on", not "once": close comes once anyway, and a once-wrapper is memory per socket too.
   client.on("close", forget);
   upstream.on("close", forget);
 }

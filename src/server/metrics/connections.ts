@@ -10,16 +10,24 @@ export type ConnectionKind = "console" | "ide";
  */
 const tracked = new WeakSet<Duplex>();
 
+/**
+ * One close handler per kind, shared by every socket of that kind: a closure per socket (with its
+ * context) is memory every idle IDE session would carry.
+ */
+function onClose(kind: ConnectionKind) {
+  return function (this: Duplex & { bytesRead?: number; bytesWritten?: number }): void {
+    const m = portalMetrics();
+    m.connections.dec({ kind });
+    if (this.bytesRead) m.proxyBytes.inc({ kind, direction: "in" }, this.bytesRead);
+    if (this.bytesWritten) m.proxyBytes.inc({ kind, direction: "out" }, this.bytesWritten);
+  };
+}
+const closeHandlers: Record<ConnectionKind, () => void> = { console: onClose("console"), ide: onClose("ide") };
+
 export function trackConnection(kind: ConnectionKind, socket: Duplex): void {
   if (tracked.has(socket)) return;
   tracked.add(socket);
-  const m = portalMetrics();
-  m.connections.inc({ kind });
-  // "on": close comes once, and a once-wrapper per socket is memory every idle IDE session carries.
-  socket.on("close", () => {
-    m.connections.dec({ kind });
-    const s = socket as Duplex & { bytesRead?: number; bytesWritten?: number };
-    if (s.bytesRead) m.proxyBytes.inc({ kind, direction: "in" }, s.bytesRead);
-    if (s.bytesWritten) m.proxyBytes.inc({ kind, direction: "out" }, s.bytesWritten);
-  });
+  portalMetrics().connections.inc({ kind });
+  // "on": close comes once, and a once-wrapper per socket is memory too.
+  socket.on("close", closeHandlers[kind]);
 }
