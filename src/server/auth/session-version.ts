@@ -1,6 +1,7 @@
 import type { PrismaClient } from "~/generated/prisma/client";
-import { announce } from "../cluster";
+import { announce, bus } from "../cluster";
 import { db as defaultDb } from "../db/client";
+import { VersionCache } from "./version-cache";
 
 /**
  * Revocable sessions. Sessions are JWTs (no session table), so each carries the user's
@@ -9,6 +10,17 @@ import { db as defaultDb } from "../db/client";
  * IDE cookies on dev hosts are refused when issued before `ideRevokedAt`.
  */
 type Db = Pick<PrismaClient, "user">;
+
+// One per process, shared with Next's bundles like the bus it listens to.
+const g = globalThis as unknown as { __zlhVersionCache?: VersionCache };
+function versionCache(): VersionCache {
+  if (!g.__zlhVersionCache) {
+    const cache = new VersionCache(() => ({ connected: bus.connected, epoch: bus.epoch }));
+    bus.on("user.signed-out", ({ userId }) => cache.invalidate(userId));
+    g.__zlhVersionCache = cache;
+  }
+  return g.__zlhVersionCache;
+}
 
 /** Pure: a token is current when it carries exactly the user's version (tokens from before versions count as 0). */
 export function isVersionCurrent(tokenVersion: unknown, userVersion: number | null): boolean {
@@ -23,8 +35,16 @@ export async function currentSessionVersion(userId: string, db: Db = defaultDb):
   return row?.sessionVersion ?? null;
 }
 
+/**
+ * Whether a token is still current. A remembered version may accept it (see version-cache.ts for
+ * why that stays revocable); a refusal is always confirmed by the database, so a version this
+ * instance missed never signs anyone out.
+ */
 export async function isSessionCurrent(userId: string, tokenVersion: unknown, db: Db = defaultDb): Promise<boolean> {
-  return isVersionCurrent(tokenVersion, await currentSessionVersion(userId, db));
+  const cache = versionCache();
+  const remembered = cache.peek(userId);
+  if (remembered !== undefined && isVersionCurrent(tokenVersion, remembered)) return true;
+  return isVersionCurrent(tokenVersion, await cache.fresh(userId, () => currentSessionVersion(userId, db)));
 }
 
 /** Signs out every session of the user (portal JWTs and IDE cookies); returns the new version. */
@@ -34,6 +54,8 @@ export async function bumpSessionVersion(userId: string, db: Db = defaultDb): Pr
     data: { sessionVersion: { increment: 1 }, ideRevokedAt: new Date() },
     select: { sessionVersion: true },
   });
+  // This instance forgets at once; the others when the announcement below reaches them.
+  versionCache().invalidate(userId);
   // Every portal instance cuts the user's live IDE connections and consoles.
   await announce({ topic: "user.signed-out", userId });
   return row.sessionVersion;

@@ -40,6 +40,8 @@ export class ClusterBus {
   /** Resolves every time the listener (re)connects: tests and the fault suite wait on it. */
   private connectedWaiters: (() => void)[] = [];
   connected = false;
+  /** Counts successful LISTENs: what was learned before a reconnect may have missed messages. */
+  epoch = 0;
 
   constructor(private readonly connectionString: () => string | undefined) {}
 
@@ -72,6 +74,11 @@ export class ClusterBus {
     await query("SELECT pg_notify($1, $2)", [BUS_CHANNEL, payload]);
   }
 
+  /** The listening connection's server process (pg_stat_activity.pid); null while not listening. */
+  get backendPid(): number | null {
+    return (this.client as unknown as { processID: number | null } | null)?.processID ?? null;
+  }
+
   whenConnected(): Promise<void> {
     if (this.connected) return Promise.resolve();
     return new Promise((resolve) => this.connectedWaiters.push(resolve));
@@ -80,7 +87,8 @@ export class ClusterBus {
   private async connect(): Promise<void> {
     const url = this.connectionString();
     if (!url) throw new Error("DATABASE_URL is not set: start the database first");
-    const client = new pg.Client({ connectionString: url, application_name: "zlh-bus" });
+    // TCP keepalive: a peer that vanished without a FIN is noticed (and the listener reconnects).
+    const client = new pg.Client({ connectionString: url, application_name: "zlh-bus", keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     client.on("notification", (n) => {
       if (n.channel === BUS_CHANNEL) void this.dispatch(n.payload);
     });
@@ -107,6 +115,7 @@ export class ClusterBus {
       return;
     }
     this.client = client;
+    this.epoch++;
     this.connected = true;
     if (this.attempt > 0) log.info({ attempts: this.attempt }, "bus listening again");
     this.attempt = 0;
