@@ -117,3 +117,11 @@ export async function portalFigures(portalUrl: string, token: string): Promise<P
     return { lagMs: NaN, trpcSeconds: 0, trpcCount: 0, poolWaiting: 0 };
   }
 }
+
+/** The whole machine's CPU time (ms) from /proc/stat: busy (neither idle nor iowait), iowait and steal. */
+export function machineCpuMs(): { busy: number; iowait: number; steal: number } {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal ...; ticks of 10 ms.
+  const [user = 0, nice = 0, system = 0, , iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
+  return { busy: (user + nice + system + irq + softirq) * 10, iowait: iowait * 10, steal: steal * 10 };
+}

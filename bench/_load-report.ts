@@ -5,7 +5,8 @@ import path from "node:path";
 /**
  * One second of the run. Per portal: portalLagMs its longest event-loop stall, inPortalMs its own
  * mean tRPC request time, poolWaiting its database clients waiting for a connection; busiest the
- * two processes that used the most CPU in that second (cores).
+ * machine's busy cores (with iowait and steal when present), then the two processes that used the
+ * most CPU in that second (cores).
  */
 export type SecondRow = {
   t: number;
@@ -87,10 +88,10 @@ export function writeLoadReport(dir: string, r: {
     "## Per second",
     "",
     "Per portal (a / b), from its own /metrics: stall = its longest event-loop delay in that second; in portal = its mean",
-    "time for a tRPC request; pool waits = database clients waiting for a connection. Busiest: the two processes that",
-    "used the most CPU in that second, in cores (of 2).",
+    "time for a tRPC request; pool waits = database clients waiting for a connection. Machine: the cores (of 2) busy in",
+    "that second, with iowait and steal when there were any; busiest: the two processes that used the most CPU in it.",
     "",
-    "| s | API requests | errors | p50 ms | p99 ms | stall ms | in portal ms | pool waits | busiest (cores) | IDE sockets open | bots online |",
+    "| s | API requests | errors | p50 ms | p99 ms | stall ms | in portal ms | pool waits | machine; busiest (cores) | IDE sockets open | bots online |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
     ...r.seconds.map((s) => `| ${s.t} | ${s.requests} | ${s.errors} | ${s.p50.toFixed(1)} | ${s.p99.toFixed(1)} | ${perPortal(s.portalLagMs)} | ${perPortal(s.inPortalMs)} | ${perPortal(s.poolWaiting)} | ${s.busiest} | ${s.ideOpen} | ${s.botsOnline} |`),
     "",

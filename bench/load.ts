@@ -6,7 +6,7 @@ import https from "node:https";
 import path from "node:path";
 import WebSocket from "ws";
 import { report } from "./_report";
-import { containerCpuMs, containerMemoryBytes, percentile, portalFigures, type PortalFigures, rssBytes, treeCpuMs, treeRss } from "./_load-probes";
+import { containerCpuMs, containerMemoryBytes, machineCpuMs, percentile, portalFigures, type PortalFigures, rssBytes, treeCpuMs, treeRss } from "./_load-probes";
 import { writeLoadReport, type SecondRow } from "./_load-report";
 import { startEmbeddedPostgres } from "../src/server/db/embedded";
 import { startNginx } from "../test/support/nginx";
@@ -249,11 +249,17 @@ try {
   // machine whose two cores are busy.
   const beside: Array<Omit<SecondRow, "t" | "requests" | "errors" | "p50" | "p99">> = [];
   let cpuBefore = cpuAtStart;
+  let machineBefore = machineCpuMs();
   let figuresBefore: PortalFigures[] = await Promise.all(portals.map((p) => portalFigures(p.url, metricsToken)));
   const sampler = setInterval(() => {
     const cpu = cpuNow();
     const busiest = [...cpu].map(([k, ms]) => [k.split(" (")[0]!, (ms - (cpuBefore.get(k) ?? 0)) / 1000] as const).sort((a, b) => b[1] - a[1]).slice(0, 2).map(([k, c]) => `${k} ${c.toFixed(2)}`).join(", ");
     cpuBefore = cpu;
+    const machine = machineCpuMs();
+    // The machine's busy cores first (of 2), then iowait and steal when there are any.
+    const extra = (["iowait", "steal"] as const).map((k) => [k, (machine[k] - machineBefore[k]) / 1000] as const).filter(([, c]) => c >= 0.05);
+    const all = `all ${((machine.busy - machineBefore.busy) / 1000).toFixed(2)}${extra.map(([k, c]) => ` (${k} ${c.toFixed(2)})`).join("")}; `;
+    machineBefore = machine;
     const ide = wsOpen;
     const bots = botsOnline;
     void Promise.all(portals.map((p) => portalFigures(p.url, metricsToken))).then((now) => {
@@ -262,7 +268,7 @@ try {
         return calls > 0 ? ((f.trpcSeconds - figuresBefore[i]!.trpcSeconds) / calls) * 1000 : NaN;
       });
       figuresBefore = now;
-      beside.push({ ideOpen: ide, botsOnline: bots, portalLagMs: now.map((f) => f.lagMs), inPortalMs, poolWaiting: now.map((f) => f.poolWaiting), busiest });
+      beside.push({ ideOpen: ide, botsOnline: bots, portalLagMs: now.map((f) => f.lagMs), inPortalMs, poolWaiting: now.map((f) => f.poolWaiting), busiest: all + busiest });
     });
   }, 1000);
   const result = await apiAsk<{ latencies: number[]; errors: number; seconds: Array<Omit<SecondRow, "t" | "ideOpen" | "botsOnline">> }>({ cmd: "load", rps: RPS, seconds: SECONDS });
