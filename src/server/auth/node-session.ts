@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { getToken } from "next-auth/jwt";
+import { decodeSessionToken } from "./jwt-decode";
 import type { AppSession, SessionUser } from "./session";
 import { isSessionCurrent } from "./session-version";
 
@@ -20,6 +21,7 @@ export async function sessionFromRequest(req: Pick<IncomingMessage, "headers">):
   const token = await getToken({
     req: { cookies: parseCookies(req.headers.cookie), headers: req.headers } as unknown as Parameters<typeof getToken>[0]["req"],
     secret,
+    decode: decodeSessionToken,
   });
   if (!token?.sub || typeof token.email !== "string") return null;
   // getToken only verifies the JWT; a session revoked by a version bump must not open sockets.
