@@ -75,6 +75,8 @@ const started = await Promise.allSettled(
       publicUrl: nginx.origin,
       // One account holds every IDE socket here; its per-instance cap (default 64) is raised to match.
       env: { ZLH_TRUSTED_PROXIES: "1", ZLH_PUBLIC_URL: nginx.origin, LOG_LEVEL: "warn", ZLH_SIGNUP_PER_MINUTE: "1000", ZLH_IDE_SOCKETS_PER_USER: String(IDE_SOCKETS), ZLH_METRICS_TOKEN: metricsToken },
+      // For a closer look at a run, e.g. ZLH_LOAD_PORTAL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+      nodeArgs: process.env.ZLH_LOAD_PORTAL_NODE_ARGS?.split(" ").filter(Boolean),
     }),
   ),
 );

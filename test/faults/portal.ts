@@ -18,6 +18,8 @@ export type PortalOptions = {
   publicUrl?: string;
   name?: string;
   env?: Record<string, string>;
+  /** Node flags before the script (e.g. --cpu-prof, which NODE_OPTIONS does not accept). */
+  nodeArgs?: string[];
 };
 
 export type Portal = {
@@ -41,7 +43,7 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
   mkdirSync(o.dataDir, { recursive: true });
   const logFile = path.join(o.dataDir, `portal-${o.name ?? port}.log`);
   const out = openSync(logFile, "a");
-  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
     stdio: ["ignore", out, out],
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
