@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { keepLateChunksQueued } from "./save-queue.mjs";
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -27,6 +28,9 @@ if (existsSync(pluginsDir)) {
     plugins[file] = {};
   }
 }
+
+// Patched on the copy of prismarine-world that flying-squid's worlds are made from (see save-queue.mjs).
+keepLateChunksQueued(createRequire(require.resolve("flying-squid"))("prismarine-world")());
 
 const { createMCServer } = require("flying-squid");
 const serv = createMCServer({

@@ -61,7 +61,7 @@ const flyingSquid: GameTemplate = {
   cmdlineMarker: "launcher.mjs",
   // The launcher adds save-off/save-all/save-on (flying-squid has none): they stop, flush and
   // restart prismarine-world's periodic chunk saving.
-  backup: { saveOff: "save-off", saveAll: "save-all", saveOn: "save-on", savedPattern: /Saved the game/, say: "say", excludes: ["node_modules", "launcher.mjs", "package.json", "package-lock.json", ".zlh-installed", "logs"] },
+  backup: { saveOff: "save-off", saveAll: "save-all", saveOn: "save-on", savedPattern: /Saved the game/, say: "say", excludes: ["node_modules", "launcher.mjs", "save-queue.mjs", "package.json", "package-lock.json", ".zlh-installed", "logs"] },
   async prepare(installDir, s) {
     const settingsFile = path.join(installDir, "zlh-settings.json");
     await writeFileAtomic(

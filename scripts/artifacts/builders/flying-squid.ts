@@ -9,8 +9,10 @@ import type { ArtifactBuilder, BuildResult } from "../builder";
 
 const run = promisify(execFile);
 
-/** The launcher's source lives in the repo; its hash is part of the cache key. */
-export const FLYING_SQUID_LAUNCHER = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../../agent/games/flying-squid/launcher.mjs");
+/** The launcher's sources live in the repo; their hash is part of the cache key. */
+const LAUNCHER_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../../agent/games/flying-squid");
+/** Packed beside node_modules/ (and kept out of game backups by the flying-squid template's excludes). */
+export const FLYING_SQUID_LAUNCHER_FILES = ["launcher.mjs", "save-queue.mjs"] as const;
 
 export const DEFAULT_CACHE_DIR = path.join(os.homedir(), ".cache", "zeroLagHub");
 
@@ -43,8 +45,9 @@ export const flyingSquidBuilder: ArtifactBuilder = {
     if (!VERSIONS.includes(version)) throw new Error(`flying-squid ${version} is not buildable here (known: ${VERSIONS.join(", ")})`);
     const base = path.join(cacheDir, "flying-squid", version);
     const buildDir = path.join(base, "build");
-    const launcher = await readFile(FLYING_SQUID_LAUNCHER);
-    const launcherHash = createHash("sha256").update(RECIPE).update(launcher).digest("hex").slice(0, 12);
+    const hash = createHash("sha256").update(RECIPE);
+    for (const f of FLYING_SQUID_LAUNCHER_FILES) hash.update(f).update(await readFile(path.join(LAUNCHER_DIR, f)));
+    const launcherHash = hash.digest("hex").slice(0, 12);
     const file = path.join(base, `flying-squid-${version}-${launcherHash}.tar.gz`);
     const entry: BuildResult["entry"] = {
       kind: "game",
@@ -74,10 +77,10 @@ export const flyingSquidBuilder: ArtifactBuilder = {
       await rm(buildDir, { recursive: true, force: true });
       await rename(staging, buildDir);
     }
-    await copyFile(FLYING_SQUID_LAUNCHER, path.join(buildDir, "launcher.mjs"));
+    for (const f of FLYING_SQUID_LAUNCHER_FILES) await copyFile(path.join(LAUNCHER_DIR, f), path.join(buildDir, f));
     onProgress({ step: "pack", message: path.basename(file) });
     const tmp = `${file}.${process.pid}.tmp`;
-    await run("tar", ["-czf", tmp, ...PACK_EXCLUDES, "-C", buildDir, "./launcher.mjs", "./package.json", "./node_modules"], { maxBuffer: 16 * 1024 * 1024 });
+    await run("tar", ["-czf", tmp, ...PACK_EXCLUDES, "-C", buildDir, ...FLYING_SQUID_LAUNCHER_FILES.map((f) => `./${f}`), "./package.json", "./node_modules"], { maxBuffer: 16 * 1024 * 1024 });
     await rename(tmp, file);
     // Packs of an older launcher or recipe are superseded.
     for (const f of await readdir(base)) {
