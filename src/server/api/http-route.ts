@@ -1,10 +1,10 @@
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
-import type { IncomingMessage } from "node:http";
 import { sessionFromRequest } from "../auth/node-session";
 import type { HttpRoute } from "../http/routes";
 import { logger } from "../log/logger";
 import { TRPC_MAX_BATCH } from "../../trpc/limits";
 import { appRouter } from "./root";
+import { headersOf, servesLight, serveTrpc } from "./trpc-node";
 import { createTRPCContext } from "./trpc";
 
 /**
@@ -18,13 +18,9 @@ const PREFIX = "/api/trpc/";
 /** Every procedure's input is small JSON (a batch of a few): a larger body is refused (413). */
 const MAX_TRPC_BODY_BYTES = 1024 * 1024;
 
-function headersOf(req: IncomingMessage): Headers {
-  const h = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    for (const value of Array.isArray(v) ? v : [v]) h.append(k, value);
-  }
-  return h;
+/** Expected refusals (bad input, not signed in) are the caller's business; log only our faults. */
+function onError({ path: procedure, error }: { path?: string; error: { code: string } }): void {
+  if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error, path: procedure }, "tRPC procedure failed");
 }
 
 export const trpcHttpRoute: HttpRoute = async (req, res) => {
@@ -39,18 +35,12 @@ export const trpcHttpRoute: HttpRoute = async (req, res) => {
     return true;
   }
   const session = await sessionFromRequest(req);
-  await nodeHTTPRequestHandler({
-    req,
-    res,
-    path,
-    router: appRouter,
-    maxBodySize: MAX_TRPC_BODY_BYTES,
-    maxBatchSize: TRPC_MAX_BATCH,
-    createContext: () => createTRPCContext({ headers: headersOf(req), session }),
-    onError({ path: procedure, error }) {
-      // Expected refusals (bad input, not signed in) are the caller's business; log only our faults.
-      if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error, path: procedure }, "tRPC procedure failed");
-    },
-  });
+  const headers = headersOf(req);
+  const createContext = () => createTRPCContext({ headers, session });
+  if (servesLight(req)) {
+    await serveTrpc({ req, res, path, headers, maxBodySize: MAX_TRPC_BODY_BYTES }, { router: appRouter, maxBatchSize: TRPC_MAX_BATCH, createContext, onError });
+    return true;
+  }
+  await nodeHTTPRequestHandler({ req, res, path, router: appRouter, maxBodySize: MAX_TRPC_BODY_BYTES, maxBatchSize: TRPC_MAX_BATCH, createContext, onError });
   return true;
 };
