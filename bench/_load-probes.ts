@@ -97,10 +97,11 @@ export function containerCpuMs(vmid: number): number {
 /**
  * What a portal says of itself on /metrics: its longest event-loop stall since the previous scrape
  * (prom-client's eventloop_lag_max, reset on every collection), the running sum and count of its
- * tRPC HTTP request times, and the database clients waiting for a pooled connection. NaN/0 when it
- * does not answer.
+ * tRPC HTTP request times, the database clients waiting for a pooled connection, and the running
+ * totals of its garbage collections (pause seconds of every kind, count of major ones). NaN/0 when
+ * it does not answer.
  */
-export type PortalFigures = { lagMs: number; trpcSeconds: number; trpcCount: number; poolWaiting: number };
+export type PortalFigures = { lagMs: number; trpcSeconds: number; trpcCount: number; poolWaiting: number; gcSeconds: number; majorGcs: number };
 
 export async function portalFigures(portalUrl: string, token: string): Promise<PortalFigures> {
   try {
@@ -112,9 +113,11 @@ export async function portalFigures(portalUrl: string, token: string): Promise<P
       trpcSeconds: sum(/^zlh_http_request_duration_seconds_sum\{[^}]*route="\/api\/trpc\/\[trpc\]"[^}]*\} (\S+)$/gm),
       trpcCount: sum(/^zlh_http_request_duration_seconds_count\{[^}]*route="\/api\/trpc\/\[trpc\]"[^}]*\} (\S+)$/gm),
       poolWaiting: Number(/^zlh_db_pool_connections\{state="waiting"\} (\S+)$/m.exec(text)?.[1] ?? 0),
+      gcSeconds: sum(/^zlh_portal_nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)$/gm),
+      majorGcs: sum(/^zlh_portal_nodejs_gc_duration_seconds_count\{[^}]*kind="major"[^}]*\} (\S+)$/gm),
     };
   } catch {
-    return { lagMs: NaN, trpcSeconds: 0, trpcCount: 0, poolWaiting: 0 };
+    return { lagMs: NaN, trpcSeconds: 0, trpcCount: 0, poolWaiting: 0, gcSeconds: NaN, majorGcs: NaN };
   }
 }
 

@@ -4,7 +4,10 @@ import path from "node:path";
 /** The load bench's outputs: docs/load.md (table) and docs/load-latency.svg (latency over time). */
 /**
  * One second of the run. Per portal: portalLagMs its longest event-loop stall, inPortalMs its own
- * mean tRPC request time, poolWaiting its database clients waiting for a connection; busiest the
+ * mean tRPC request time, poolWaiting its database clients waiting for a connection, gcMs its
+ * garbage-collection pauses and majorGcs how many of its collections were major; dbQueryMs the
+ * slowest `SELECT 1` of a separate probe process in the previous second and dbProbeLateMs how late
+ * that process's own timer woke (bench/_load-dbprobe.ts); busiest the
  * machine's busy cores (with iowait and steal when present), then the two processes that used the
  * most CPU in that second (cores).
  */
@@ -19,10 +22,16 @@ export type SecondRow = {
   portalLagMs: number[];
   inPortalMs: number[];
   poolWaiting: number[];
+  gcMs: number[];
+  majorGcs: number[];
+  dbQueryMs: number;
+  dbProbeLateMs: number;
   busiest: string;
 };
 
 const perPortal = (v: number[]) => v.map((x) => (Number.isFinite(x) ? x.toFixed(0) : "-")).join(" / ");
+const gcCell = (s: SecondRow) =>
+  s.gcMs.map((ms, i) => (Number.isFinite(ms) ? `${ms.toFixed(0)}${(s.majorGcs[i] ?? 0) > 0 ? ` (${s.majorGcs[i]})` : ""}` : "-")).join(" / ");
 export type MemoryRow = { process: string; peakMb: number; cpuCores?: number };
 
 export function latencySvg(rows: SecondRow[], targetMs: number): string {
@@ -88,12 +97,15 @@ export function writeLoadReport(dir: string, r: {
     "## Per second",
     "",
     "Per portal (a / b), from its own /metrics: stall = its longest event-loop delay in that second; in portal = its mean",
-    "time for a tRPC request; pool waits = database clients waiting for a connection. Machine: the cores (of 2) busy in",
+    "time for a tRPC request; pool waits = database clients waiting for a connection; GC = its garbage-collection pauses,",
+    "with the number of major (full-heap) collections in brackets when there were any. DB probe: the slowest `SELECT 1` of",
+    "a separate process that asks PostgreSQL every 20 ms, then how late that process's own timer woke (ms; the machine's",
+    "share of a stall). Machine: the cores (of 2) busy in",
     "that second, with iowait and steal when there were any; busiest: the two processes that used the most CPU in it.",
     "",
-    "| s | API requests | errors | p50 ms | p99 ms | stall ms | in portal ms | pool waits | machine; busiest (cores) | IDE sockets open | bots online |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
-    ...r.seconds.map((s) => `| ${s.t} | ${s.requests} | ${s.errors} | ${s.p50.toFixed(1)} | ${s.p99.toFixed(1)} | ${perPortal(s.portalLagMs)} | ${perPortal(s.inPortalMs)} | ${perPortal(s.poolWaiting)} | ${s.busiest} | ${s.ideOpen} | ${s.botsOnline} |`),
+    "| s | API requests | errors | p50 ms | p99 ms | stall ms | in portal ms | pool waits | GC ms | DB probe ms | machine; busiest (cores) | IDE sockets open | bots online |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ...r.seconds.map((s) => `| ${s.t} | ${s.requests} | ${s.errors} | ${s.p50.toFixed(1)} | ${s.p99.toFixed(1)} | ${perPortal(s.portalLagMs)} | ${perPortal(s.inPortalMs)} | ${perPortal(s.poolWaiting)} | ${gcCell(s)} | ${perPortal([s.dbQueryMs, s.dbProbeLateMs])} | ${s.busiest} | ${s.ideOpen} | ${s.botsOnline} |`),
     "",
   ].join("\n");
   writeFileSync(path.join(dir, "load.md"), md);

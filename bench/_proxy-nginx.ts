@@ -1,9 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../src/server/net/free-port";
+import { runNginx } from "../test/support/nginx";
 
 /**
  * Debian's nginx as a second reference for bench/proxy.ts: one C proxy hop, plain HTTP on loopback,
@@ -56,29 +56,13 @@ http {
 }
 `,
   );
-  const args = ["-p", dir, "-c", conf, "-e", path.join(dir, "logs/error.log")];
-  execFileSync("nginx", ["-t", "-q", ...args]);
-  const proc = spawn("nginx", [...args, "-g", "daemon off;"], { stdio: ["ignore", "ignore", "inherit"] });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1", () => (s.destroy(), resolve(true)));
-      s.on("error", () => resolve(false));
-    });
-    if (up) break;
-    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`nginx did not listen on ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // SIGTERM: a fast stop; a graceful one would wait out the bench's open WebSockets.
+  const nginx = await runNginx(dir, conf, port, { stopSignal: "SIGTERM", stderr: "inherit" });
   return {
     port,
-    proc,
+    proc: nginx.proc,
     stop: async () => {
-      if (proc.exitCode === null) {
-        const gone = new Promise((r) => proc.once("exit", r));
-        proc.kill("SIGTERM");
-        await Promise.race([gone, new Promise((r) => setTimeout(r, 5_000))]);
-        if (proc.exitCode === null) proc.kill("SIGKILL");
-      }
+      await nginx.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -28,7 +28,8 @@ import { ensureNextBuild } from "../scripts/next-build.mjs";
  *     _load-bots.ts, so their work does not stall the event loop that times the API calls);
  *   - the dashboard API (monitor.dashboard) at LOAD_RPS (300) requests/s, open loop, from 30 users
  *     (also in its own process, _load-api-proc.ts, so the IDE sockets' TLS work here cannot delay it).
- * The timed minute starts once the containers have digested the joins (see below). Beside each
+ * The timed minute starts once the containers have digested the joins and LEAD_IN_S of the whole
+ * load has run untimed (see below). Beside each
  * second's latency it records each portal's longest event-loop stall (its /metrics), which tells a
  * portal that stalls from a machine whose two cores are busy.
  * Prints errors (target 0), the API's p50/p99 (p99 target < 50 ms) against the same API unloaded in
@@ -43,6 +44,7 @@ const TARGET_P99_MS = 50;
 const SETTLED_CORES = 0.3;
 const PORTAL_SETTLED_CORES = 0.1;
 const WARM_UP_S = 10;
+const LEAD_IN_S = 10;
 const SETTLE_MAX_S = 60;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(root);
@@ -94,9 +96,11 @@ const portals = started.map((r) => (r as PromiseFulfilledResult<Portal>).value);
 // The bots' process (started once the game is up), ended with everything else.
 let botsProc: ChildProcess | undefined;
 let apiProc: ChildProcess | undefined;
+let dbProbe: ChildProcess | undefined;
 const cleanup = async () => {
   botsProc?.kill();
   apiProc?.kill();
+  dbProbe?.kill();
   for (const p of portals) await p.stop().catch(() => {});
   await nginx.stop();
   spawnSync(process.execPath, ["--import", "tsx", "scripts/stop-containers.ts", dataDir], { stdio: "inherit" });
@@ -140,6 +144,13 @@ try {
   const apiUsers: PortalUser[] = [];
   while (apiUsers.length < API_USERS) apiUsers.push(...(await Promise.all(Array.from({ length: 5 }, () => new PortalUser(nginx.origin).signUpAndIn()))));
   const apiCookies = apiUsers.map((u) => [...u.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+  // PostgreSQL's own answer times, beside the portals' (see _load-dbprobe.ts), by epoch second.
+  const dbBySecond = new Map<number, { queryMs: number; lateMs: number }>();
+  dbProbe = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench/_load-dbprobe.ts"), db.url], { stdio: ["pipe", "pipe", "inherit"] });
+  createInterface({ input: dbProbe.stdout! }).on("line", (line) => {
+    const { sec, queryMs, lateMs } = JSON.parse(line) as { sec: number; queryMs: number; lateMs: number };
+    dbBySecond.set(sec, { queryMs, lateMs });
+  });
   // The dashboard client runs in its own process (see _load-api-proc.ts); one JSON line per answer.
   const api = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench/_load-api-proc.ts")], { stdio: ["pipe", "pipe", "inherit"] });
   apiProc = api;
@@ -244,16 +255,23 @@ try {
   }
   const settledAfterS = Math.round((Date.now() - settleStart) / 1000);
   log(`settled after ${settledAfterS} s`);
-  log(`${wsOpen} IDE sockets open, ${joined.joined} bots online; ${SECONDS} s of load`);
 
-  const t0 = Date.now();
-  const cpuAtStart = cpuNow();
   // Each socket pings every 5 s at its own offset (a tenth of them each half second), as independent clients would.
   let pingTurn = 0;
   const ping = setInterval(() => {
     sockets.forEach((s, i) => i % 10 === pingTurn && s.readyState === WebSocket.OPEN && s.ping());
     pingTurn = (pingTurn + 1) % 10;
   }, 500);
+  // Lead-in, untimed: the whole load (pings and API together) for LEAD_IN_S, so the timed minute is
+  // the steady state. Its first seconds otherwise caught the portals meeting the IDE pings' relay
+  // path for the first time (cold code) at the same moment as the full API rate.
+  log(`lead-in: ${LEAD_IN_S} s of the whole load, untimed`);
+  const leadInErrors = (await apiAsk<{ errors: number }>({ cmd: "load", rps: RPS, seconds: LEAD_IN_S })).errors;
+  if (leadInErrors > 0) log(`lead-in: ${leadInErrors} API errors (counted in the total)`);
+  log(`${wsOpen} IDE sockets open, ${joined.joined} bots online; ${SECONDS} s of load`);
+
+  const t0 = Date.now();
+  const cpuAtStart = cpuNow();
   // What the bench sees each second beside the API's figures: sockets, bots, each portal's longest
   // event-loop stall, its own mean tRPC request time and pool waiters (its /metrics), and the two
   // processes that used the most CPU: a slow second is then placed in a portal, before it, or in a
@@ -277,20 +295,23 @@ try {
     machineBefore = machine;
     const ide = wsOpen;
     const bots = botsOnline;
+    const probe = dbBySecond.get(Math.floor(Date.now() / 1000) - 1);
     void Promise.all(portals.map((p) => portalFigures(p.url, metricsToken))).then((now) => {
       const inPortalMs = now.map((f, i) => {
         const calls = f.trpcCount - figuresBefore[i]!.trpcCount;
         return calls > 0 ? ((f.trpcSeconds - figuresBefore[i]!.trpcSeconds) / calls) * 1000 : NaN;
       });
+      const gcMs = now.map((f, i) => (f.gcSeconds - figuresBefore[i]!.gcSeconds) * 1000);
+      const majorGcs = now.map((f, i) => f.majorGcs - figuresBefore[i]!.majorGcs);
       figuresBefore = now;
-      beside.push({ ideOpen: ide, botsOnline: bots, portalLagMs: now.map((f) => f.lagMs), inPortalMs, poolWaiting: now.map((f) => f.poolWaiting), busiest: all + busiest });
+      beside.push({ dbQueryMs: probe?.queryMs ?? NaN, dbProbeLateMs: probe?.lateMs ?? NaN, ideOpen: ide, botsOnline: bots, portalLagMs: now.map((f) => f.lagMs), inPortalMs, poolWaiting: now.map((f) => f.poolWaiting), gcMs, majorGcs, busiest: all + busiest });
     });
   }, 1000);
   const result = await apiAsk<{ latencies: number[]; errors: number; seconds: Array<Omit<SecondRow, "t" | "ideOpen" | "botsOnline">> }>({ cmd: "load", rps: RPS, seconds: SECONDS });
   clearInterval(sampler);
   const apiErrors = result.errors;
   const all = result.latencies;
-  const seconds: SecondRow[] = result.seconds.map((r, i) => ({ t: i + 1, ...r, ...(beside[Math.min(i, beside.length - 1)] ?? { ideOpen: wsOpen, botsOnline, portalLagMs: [], inPortalMs: [], poolWaiting: [], busiest: "" }) }));
+  const seconds: SecondRow[] = result.seconds.map((r, i) => ({ t: i + 1, ...r, ...(beside[Math.min(i, beside.length - 1)] ?? { dbQueryMs: NaN, dbProbeLateMs: NaN, ideOpen: wsOpen, botsOnline, portalLagMs: [], inPortalMs: [], poolWaiting: [], gcMs: [], majorGcs: [], busiest: "" }) }));
   const loadSeconds = (Date.now() - t0) / 1000;
   const cpuCores = new Map([...cpuNow()].map(([k, ms]) => [k, (ms - (cpuAtStart.get(k) ?? 0)) / 1000 / loadSeconds]));
   clearInterval(ping);
@@ -309,7 +330,7 @@ try {
   all.sort((a, b) => a - b);
   const p50 = percentile(all, 50);
   const p99 = percentile(all, 99);
-  const errors = apiErrors + wsErrors + botErrors + (joined.joined - botsLeft);
+  const errors = apiErrors + leadInErrors + wsErrors + botErrors + (joined.joined - botsLeft);
   const memory = [...peaks].map(([process, b]) => ({ process, peakMb: Math.round(b / 1e6), cpuCores: cpuCores.get(process) }));
   writeFileSync(path.join(dataDir, "cpu-by-second.json"), `${JSON.stringify(cpuBySecond)}\n`);
   writeLoadReport(path.join(root, "docs"), {
@@ -322,7 +343,7 @@ try {
       `one account holds all ${IDE_SOCKETS} IDE sockets, so its per-instance cap ZLH_IDE_SOCKETS_PER_USER (default 64) is set to ${IDE_SOCKETS} for this run`,
       `the dashboard API (tRPC monitor.dashboard) at ${RPS} requests/s open loop from ${API_USERS} signed-in users (the client in its own process)`,
       `before anything is measured, the API runs ${WARM_UP_S} s at the full rate so V8 has optimized both portals' hot code`,
-      `the timed ${SECONDS} s start once the joins are digested (the containers' CPU below ${SETTLED_CORES} cores and each portal's below ${PORTAL_SETTLED_CORES} for 2 s; here after ${settledAfterS} s, at most ${SETTLE_MAX_S} s)`,
+      `once the joins are digested (the containers' CPU below ${SETTLED_CORES} cores and each portal's below ${PORTAL_SETTLED_CORES} for 2 s; here after ${settledAfterS} s, at most ${SETTLE_MAX_S} s), the whole load runs ${LEAD_IN_S} s untimed, then the timed ${SECONDS} s`,
     ],
     summary: {
       "duration (s)": SECONDS,
