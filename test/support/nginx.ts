@@ -34,8 +34,24 @@ export async function startNginx(dir: string, upstreams: string[]): Promise<Ngin
     `pid ${dir}/nginx.pid;\nerror_log ${dir}/logs/error.log warn;\nworker_processes 1;\nevents { worker_connections 4096; }\n` +
       `http {\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  include ${dir}/zerolaghub.conf;\n}\n`,
   );
-  execFileSync("nginx", ["-t", "-q", "-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", path.join(dir, "logs/error.log")]);
-  const proc = spawn("nginx", ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", path.join(dir, "logs/error.log"), "-g", "daemon off;"], { stdio: "ignore" });
+  // SIGQUIT: nginx's graceful stop (it lets requests in flight finish).
+  const { proc, stop } = await runNginx(dir, path.join(dir, "nginx.conf"), port, { stopSignal: "SIGQUIT", stderr: "ignore" });
+  return { port, origin: `https://localhost:${port}`, proc, stop };
+}
+
+/**
+ * Checks `conf` (nginx -t), runs nginx on it in the foreground with `dir` as its prefix, and waits
+ * until `port` accepts connections. stop() sends `stopSignal` and SIGKILL after 5 s.
+ */
+export async function runNginx(
+  dir: string,
+  conf: string,
+  port: number,
+  opts: { stopSignal: NodeJS.Signals; stderr: "ignore" | "inherit" },
+): Promise<{ proc: ChildProcess; stop: () => Promise<void> }> {
+  const args = ["-p", dir, "-c", conf, "-e", path.join(dir, "logs/error.log")];
+  execFileSync("nginx", ["-t", "-q", ...args]);
+  const proc = spawn("nginx", [...args, "-g", "daemon off;"], { stdio: ["ignore", "ignore", opts.stderr] });
   const deadline = Date.now() + 10_000;
   for (;;) {
     const up = await new Promise<boolean>((resolve) => {
@@ -47,13 +63,11 @@ export async function startNginx(dir: string, upstreams: string[]): Promise<Ngin
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    port,
-    origin: `https://localhost:${port}`,
     proc,
     stop: async () => {
       if (proc.exitCode !== null) return;
       const gone = new Promise((r) => proc.once("exit", r));
-      proc.kill("SIGQUIT");
+      proc.kill(opts.stopSignal);
       await Promise.race([gone, new Promise((r) => setTimeout(r, 5_000))]);
       if (proc.exitCode === null) proc.kill("SIGKILL");
     },
