@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 import { createInterface } from "node:readline";
 
 /**
@@ -50,6 +51,8 @@ if (role === "upstream") {
 } else if (role === "agent") {
   const { startTunnelAgent } = await import("../test/support/tunnel-agent");
   const agent = await startTunnelAgent({ upstreamPort: Number(new URL(target!).port) });
+  // Its socket lives in a temp folder: removed when this process exits (SIGTERM goes through exit).
+  process.once("exit", () => rmSync(path.dirname(agent.url.slice("unix:".length)), { recursive: true, force: true }));
   process.stdout.write(`${JSON.stringify({ port: 0, url: agent.url, token: agent.token, maxFiles: maxFiles() })}\n`);
   answerMemory();
 } else if (role === "zlh") {
