@@ -82,13 +82,16 @@ describe.sequential("a hostile tenant on real LXC containers", () => {
     expect(existsSync(ctx.hostWritePath)).toBe(true);
   }, 360_000);
 
-  it("each container reports its own cgroup figures in /status (CPU, memory with the plan's limit, pids with the limit)", async () => {
+  it("each container reports its own cgroup figures in /status (CPU, memory with the plan's limit, pids with the limit), and not the host's disk", async () => {
     for (const [t, mb] of [[a, 1024], [g, GAME_MEMORY_MB]] as const) {
       const c = (await t.client.status()).container;
       expect(c, `container section of ${t.vmid}`).toMatchObject({ memory: { limitBytes: mb * 1024 * 1024 }, pids: { limit: expect.any(Number) } });
       expect(c!.cpu.usageSeconds).toBeGreaterThan(0);
       expect(c!.memory.usageBytes).toBeGreaterThan(0);
       expect(c!.net?.interfaces).toContain("tap0");
+      // Its root is an overlay on the host's disk: statfs there answers the host's figures (every
+      // tenant's files), which are not this container's.
+      expect(c!.disk, `disk of ${t.vmid}`).toBeNull();
     }
   });
 

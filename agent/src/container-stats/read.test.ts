@@ -19,7 +19,7 @@ function tree(files: Record<string, string>): string {
 describe("ContainerStatsReader", () => {
   it("reads a v2 cgroup folder: memory, limit, oom kills, cpu, pids, net; percent from the second reading", async () => {
     const root = tree({ "cg/memory.current": "300\n", "cg/memory.max": "1000\n", "cg/memory.stat": "inactive_file 100\n", "cg/memory.events": "oom 1\noom_kill 1\n", "cg/cpu.stat": "usage_usec 2000000\n", "cg/pids.current": "7\n", "cg/pids.max": "128\n" });
-    const proc = tree({ "self/cgroup": "0::/\n", "self/mountinfo": `30 23 0:26 / ${path.join(root, "cg")} rw - cgroup2 cgroup2 rw\n`, "net/dev": "h1\nh2\n  tap0: 10 0 0 0 0 0 0 0 20 0 0 0 0 0 0 0\n" });
+    const proc = tree({ "self/cgroup": "0::/\n", "self/mountinfo": `20 1 8:1 / / rw - ext4 /dev/vda1 rw\n30 23 0:26 / ${path.join(root, "cg")} rw - cgroup2 cgroup2 rw\n`, "net/dev": "h1\nh2\n  tap0: 10 0 0 0 0 0 0 0 20 0 0 0 0 0 0 0\n" });
     const r = new ContainerStatsReader({ procRoot: proc, diskPath: root });
     const first = await r.read(1000);
     expect(first).toMatchObject({
@@ -35,6 +35,15 @@ describe("ContainerStatsReader", () => {
     const layout = await detectLayout(proc);
     expect(await readOomKills(layout)).toBe(1);
     expect(await readMemoryLimit(layout)).toBe(1000);
+  });
+
+  it("no disk figures when the root is an overlay on the host's disk (the lxc provider's containers)", async () => {
+    const root = tree({ "cg/memory.current": "300\n", "cg/cpu.stat": "usage_usec 1\n" });
+    const mi = `20 1 0:40 / / rw - overlay overlay rw,lowerdir=/t,upperdir=/u,workdir=/w\n30 23 0:26 / ${path.join(root, "cg")} rw - cgroup2 cgroup2 rw\n`;
+    const proc = tree({ "self/cgroup": "0::/\n", "self/mountinfo": mi });
+    const s = await new ContainerStatsReader({ procRoot: proc, diskPath: root }).read();
+    expect(s!.memory.usageBytes).toBe(300);
+    expect(s!.disk).toBeNull();
   });
 
   it("reads v1 files: no limit when the kernel's unlimited value is set", async () => {

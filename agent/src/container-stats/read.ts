@@ -2,6 +2,7 @@ import { open, statfs } from "node:fs/promises";
 import path from "node:path";
 import type { ContainerStats } from "../contract/container-stats";
 import { resolveLayout, type CgroupLayout } from "./cgroup-layout";
+import { isOwnDisk } from "./own-disk";
 import { cpuPercentBetween, parseKeyed, parseLimit, parseNetDev, parseNumber, workingSet } from "./parse";
 
 /** cgroup and /proc files are small; a larger one is not what we think it is. */
@@ -96,6 +97,7 @@ export async function readMemoryLimit(layout: CgroupLayout | null): Promise<numb
  */
 export class ContainerStatsReader {
   private layout: Promise<CgroupLayout | null> | null = null;
+  private ownDisk: Promise<boolean> | null = null;
   private prev: { at: number; usageSeconds: number } | null = null;
 
   constructor(private readonly sources: StatsSources = { procRoot: "/proc", diskPath: "/" }) {}
@@ -104,13 +106,19 @@ export class ContainerStatsReader {
     return (this.layout ??= detectLayout(this.sources.procRoot));
   }
 
+  /** Whether statfs of the disk path answers for this container alone (see own-disk.ts); mounts are read once. */
+  private diskIsOwn(): Promise<boolean> {
+    return (this.ownDisk ??= readSmall(path.join(this.sources.procRoot, "self/mountinfo")).then((mi) => mi !== null && isOwnDisk(mi, this.sources.diskPath)));
+  }
+
   async read(now = Date.now()): Promise<ContainerStats | null> {
     const layout = await this.cgroupLayout();
     if (!layout) return null;
     const [c, net, disk] = await Promise.all([
       layout.version === "v1" ? readV1(layout) : readV2(layout.dir),
       readSmall(path.join(this.sources.procRoot, "net/dev")),
-      statfs(this.sources.diskPath).catch(() => null),
+      // The host's disk figures are not the container's: none rather than those.
+      this.diskIsOwn().then((own) => (own ? statfs(this.sources.diskPath).catch(() => null) : null)),
     ]);
     let percent: number | null = null;
     if (c.usageSeconds !== null) {

@@ -49,8 +49,8 @@ export function registerAgentMetrics(ctx: AgentContext): void {
   containerGauge("zlh_container_oom_kills", "OOM kills inside the container (cgroup)", (c) => numAt(c, "memory", "oomKills"));
   containerGauge("zlh_container_pids", "Processes in the container (cgroup)", (c) => numAt(c, "pids", "current"));
   containerGauge("zlh_container_pids_limit", "Process limit of the container (cgroup)", (c) => numAt(c, "pids", "limit"));
-  containerGauge("zlh_container_disk_used_bytes", "Disk used on the container's root filesystem", (c) => numAt(c, "disk", "usedBytes"));
-  containerGauge("zlh_container_disk_total_bytes", "Size of the container's root filesystem", (c) => numAt(c, "disk", "totalBytes"));
+  containerGauge("zlh_container_disk_used_bytes", "Disk used on the container's own root volume (none when its root lies on the host's disk)", (c) => numAt(c, "disk", "usedBytes"));
+  containerGauge("zlh_container_disk_total_bytes", "Size of the container's own root volume (none when its root lies on the host's disk)", (c) => numAt(c, "disk", "totalBytes"));
   containerGauge("zlh_container_network_receive_bytes_total", "Bytes received by the container's interfaces", (c) => numAt(c, "net", "rxBytes"));
   containerGauge("zlh_container_network_transmit_bytes_total", "Bytes sent by the container's interfaces", (c) => numAt(c, "net", "txBytes"));
 

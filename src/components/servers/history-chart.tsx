@@ -19,6 +19,7 @@ export function HistoryChart({
   to,
   color,
   testId,
+  emptyText = "no data yet",
 }: {
   title: string;
   points: ChartPoint[];
@@ -28,6 +29,8 @@ export function HistoryChart({
   to: number;
   color: string;
   testId: string;
+  /** Shown instead of the latest value when no point has one. */
+  emptyText?: string;
 }) {
   const span = to - from;
   const tick = (t: number) => new Date(t).toLocaleString([], span > 36 * 3600_000 ? { weekday: "short", hour: "2-digit" } : { hour: "2-digit", minute: "2-digit" });
@@ -38,7 +41,7 @@ export function HistoryChart({
       <figcaption className="flex items-baseline justify-between text-sm">
         <span className="font-medium text-zinc-200">{title}</span>
         <span className="text-zinc-400" data-testid={`${testId}-latest`}>
-          {latest === null ? "no data yet" : format(latest)}
+          {latest === null ? emptyText : format(latest)}
         </span>
       </figcaption>
       <div className="h-40 w-full">

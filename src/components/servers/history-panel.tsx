@@ -62,7 +62,18 @@ export function HistoryPanel({ serverId, kind }: { serverId: string; kind: strin
           {kind === "game" && (
             <HistoryChart title="Players" testId="chart-players" points={pick("players")} limits={limit("Slots", l?.maxPlayers)} format={(n) => String(Math.round(n))} from={q.data.from} to={q.data.to} color="#34d399" />
           )}
-          <HistoryChart title="Disk" testId="chart-disk" points={pick("diskBytes")} limits={limit("Size", l?.diskBytes)} format={(n) => formatBytes(n)} from={q.data.from} to={q.data.to} color="#fbbf24" />
+          <HistoryChart
+            title="Disk"
+            testId="chart-disk"
+            points={pick("diskBytes")}
+            limits={limit("Size", l?.diskBytes)}
+            format={(n) => formatBytes(n)}
+            from={q.data.from}
+            to={q.data.to}
+            color="#fbbf24"
+            // Agents report disk only for a root volume of the container's own, not for a root on the host's disk.
+            emptyText={points.length > 0 ? "not measured for this server" : undefined}
+          />
         </div>
       )}
     </div>
