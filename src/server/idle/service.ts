@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { db } from "../db/client";
-import { limitsFor } from "../billing/entitlements";
+import { assertCanStartServer, limitsFor } from "../billing/entitlements";
 import { logger } from "../log/logger";
 import { getServerForUser, startServer } from "../provisioning/service";
 import { idleLimitMinutes } from "./policy";
@@ -27,12 +27,16 @@ export async function setIdleStop(userId: string, serverId: string, minutes: num
 
 /**
  * Someone opened the IDE or the console of a stopped server: start it (in the background; the
- * caller shows "Starting your container...") and say whether it is on its way.
+ * caller shows "Starting your container...") and say whether it is on its way. Throws FORBIDDEN,
+ * with the reason, when the server may not start.
  */
 export async function wakeForAccess(userId: string, serverId: string): Promise<{ starting: boolean; status: string }> {
   const s = await getServerForUser(userId, serverId);
   if (s.status === "starting") return { starting: true, status: s.status };
   if (s.status !== "stopped") return { starting: false, status: s.status };
+  // A start that would be refused (suspended owner or server) is refused here, with its reason:
+  // handed off, it failed out of sight and the caller waited for a start that never came.
+  await assertCanStartServer(s);
   const claimed = await db.server.updateMany({ where: { id: s.id, status: "stopped" }, data: { autoStoppedAt: null, lastActivityAt: new Date() } });
   if (claimed.count === 1) {
     void startServer(userId, serverId).catch((err: unknown) => log.warn({ serverId, err: (err as Error).message }, "wake start failed"));

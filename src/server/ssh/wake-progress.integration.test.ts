@@ -9,7 +9,9 @@ import { useTestDatabase } from "../../../test/db";
  *   reads still shows "Started" before "up" (made from inside the report's own callback, at the exact
  *   point where the old read order, events then status, lost the entry);
  * - a row that still reads "stopped" right after the wake handed the start off is waited for, not
- *   reported as a failed start (the wake used to take its own "starting" answer for a read).
+ *   reported as a failed start (the wake used to take its own "starting" answer for a read);
+ * - a start the owner's suspension refuses is reported at once, with the reason (it used to fail out
+ *   of sight while the report waited 20 s for it, then said only "it is stopped").
  */
 useTestDatabase();
 process.env.ZLH_SECRET_KEY ??= randomBytes(32).toString("hex");
@@ -46,9 +48,10 @@ describe("wakeWithProgress", () => {
   it("waits while the row still reads stopped after the start was handed off", async () => {
     const user = await db.user.create({ data: { email: `w-${randomUUID()}@example.test`, passwordHash: "x", emailVerifiedAt: new Date() } });
     const top = await db.server.aggregate({ _max: { vmid: true } });
-    // Suspended, so the wake's own start is refused before it claims the row: the row reads
-    // "stopped" at the report's first read every time. The test then plays the start itself.
-    const server = await db.server.create({ data: { userId: user.id, name: "wake", kind: "dev", vmid: Math.max(93_000, (top._max.vmid ?? 0) + 1), provider: "local", status: "stopped", suspendedReason: "test" } });
+    // The wake answers "starting" without touching the row, so the row reads "stopped" at the
+    // report's first read every time. The test then plays the start itself.
+    const server = await db.server.create({ data: { userId: user.id, name: "wake", kind: "dev", vmid: Math.max(93_000, (top._max.vmid ?? 0) + 1), provider: "local", status: "stopped" } });
+    const handedOff = async () => ({ starting: true, status: "starting" });
     const lines: string[] = [];
     let played: Promise<unknown> = Promise.resolve();
     const say = (line: string) => {
@@ -67,9 +70,20 @@ describe("wakeWithProgress", () => {
         ]);
       })();
     };
-    await wakeWithProgress(server, say, { pollMs: 50, timeoutMs: 10_000 });
+    await wakeWithProgress(server, say, { pollMs: 50, timeoutMs: 10_000, wake: handedOff });
     await played;
     expect(lines.slice(0, 3)).toEqual(["Starting your container...", "  Starting", "  Started"]);
     expect(lines[3]).toMatch(/^Your container is up/);
   });
+
+  it("a suspended owner's container is refused at once, with the reason, and left as it was", async () => {
+    const user = await db.user.create({ data: { email: `w-${randomUUID()}@example.test`, passwordHash: "x", emailVerifiedAt: new Date(), suspendedReason: "unpaid invoice" } });
+    const top = await db.server.aggregate({ _max: { vmid: true } });
+    const server = await db.server.create({ data: { userId: user.id, name: "wake", kind: "dev", vmid: Math.max(93_000, (top._max.vmid ?? 0) + 1), provider: "local", status: "stopped" } });
+    const t0 = Date.now();
+    await expect(wakeWithProgress(server, () => {}, { pollMs: 50, timeoutMs: 30_000 })).rejects.toThrow("Your account is suspended: unpaid invoice");
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect((await db.server.findUniqueOrThrow({ where: { id: server.id } })).status).toBe("stopped");
+    expect(await db.serverEvent.count({ where: { serverId: server.id } })).toBe(0);
+  }, 40_000);
 });

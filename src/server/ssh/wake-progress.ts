@@ -7,7 +7,13 @@ import { wakeForAccess } from "../idle/service";
  * (as the IDE link does), then relays the server's timeline entries until it runs. Resolves with
  * the running server row; rejects with a message for the user when the start fails or takes too long.
  */
-export type WakeOptions = { timeoutMs?: number; pollMs?: number; signal?: AbortSignal };
+export type WakeOptions = {
+  timeoutMs?: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+  /** What hands the start off (tests stand in for it to play the start themselves). */
+  wake?: typeof wakeForAccess;
+};
 
 /** How long a woken server may still read "stopped" before its start job has claimed it. */
 const CLAIM_GRACE_MS = 20_000;
@@ -21,7 +27,7 @@ export async function wakeWithProgress(server: Server, say: Say, opts: WakeOptio
   const since = new Date(Date.now() - 1000);
   const t0 = Date.now();
   await say("Starting your container...");
-  const w = await wakeForAccess(server.userId, server.id);
+  const w = await (opts.wake ?? wakeForAccess)(server.userId, server.id);
   if (!w.starting && w.status !== "running") throw new Error(`The container is ${w.status}; it cannot be started from here.`);
   const seen = new Set<string>();
   // Only a "starting" read from the row counts: wakeForAccess answers "starting" as soon as it has
