@@ -26,6 +26,44 @@ test("pages carry the security headers", async ({ request }) => {
   expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
 });
 
+test("only scripts carrying the response's nonce run: every script Next sends has it, an injected one is refused", async ({ page, request }) => {
+  const res = await request.get("/signin");
+  const csp = res.headers()["content-security-policy"]!;
+  const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+  expect(csp).toContain("'strict-dynamic'");
+  expect(csp).not.toContain("unsafe-inline");
+  expect(nonce).toBeTruthy();
+  const scripts = (await res.text()).match(/<script\b[^>]*>/g) ?? [];
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const tag of scripts) expect(tag, tag).toContain(`nonce="${nonce}"`);
+  expect(/'nonce-([A-Za-z0-9+/=]+)'/.exec((await request.get("/signin")).headers()["content-security-policy"]!)?.[1]).not.toBe(nonce);
+
+  // In a browser Next's own scripts run under it (its runtime sets window.next), and nothing on the
+  // page is refused (the page's own violation reports, recorded from before its first script).
+  await page.addInitScript(() => {
+    const w = window as unknown as { __zlhViolations: string[] };
+    w.__zlhViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => w.__zlhViolations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+  });
+  const loaded = async (path: string) => {
+    await page.goto(path);
+    await page.waitForFunction(() => Boolean((window as unknown as { next?: { version?: string } }).next?.version));
+    return page.evaluate(() => {
+      const w = window as unknown as { __zlhInjected?: boolean; __zlhViolations: string[] };
+      return { ran: w.__zlhInjected === true, violations: w.__zlhViolations };
+    });
+  };
+  await createSignedInUser(page);
+  for (const path of ["/dashboard", "/", "/pricing", "/settings"]) expect(await loaded(path), path).toEqual({ ran: false, violations: [] });
+  // A script injected into the page's HTML (what a stored XSS would be) has no nonce: it does not run.
+  await page.route("**/pricing", async (route) => {
+    const original = await route.fetch();
+    const body = (await original.text()).replace("</body>", "<script>window.__zlhInjected = true</script></body>");
+    await route.fulfill({ response: original, body });
+  });
+  expect(await loaded("/pricing")).toEqual({ ran: false, violations: ["script-src-elem inline"] });
+});
+
 test("an upgrade nobody handles, /_next/ included, is closed at once", async ({ baseURL }) => {
   const u = new URL(baseURL!);
   for (const path of ["/_next/webpack-hmr-probe", "/_next/hmr", "/nothing-here"]) {

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { IsolationBanner } from "~/components/isolation-banner";
 import { TRPCReactProvider } from "~/trpc/react";
@@ -30,7 +31,10 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { themeColor: "#09090b", width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request: Next puts each response's CSP nonce on its scripts (see security-headers.ts),
+  // which a page prerendered at build time could not carry.
+  await connection();
   return (
     <html lang="en" className="dark">
       <body className="font-sans">

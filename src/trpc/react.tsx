@@ -1,5 +1,7 @@
 "use client";
 
+// First: zod's settings must be in place before any client code parses (see the module).
+import "~/lib/zod-jitless";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchStreamLink, loggerLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";

@@ -22,8 +22,8 @@ export const httpRoutes: HttpRoute[] = [
   ideHttpRoute,
   // First: stamps the client address and request path every later handler (and Next) relies on.
   requestContextRoute(env.ZLH_TRUSTED_PROXIES),
-  // Every portal response: no framing, no sniffing, origin-only referrers, HSTS under https.
-  securityHeadersRoute(() => portalUrl().protocol === "https:"),
+  // Every portal response: no framing, no sniffing, origin-only referrers, nonce-only scripts, HSTS under https.
+  securityHeadersRoute(() => portalUrl().protocol === "https:", env.NODE_ENV !== "production"),
   // /artifacts/: the local artifact store (catalog, signature, versioned files) for agents.
   artifactsHttpRoute,
   // /metrics: Prometheus text for a scraper holding ZLH_METRICS_TOKEN (404 when unset).
