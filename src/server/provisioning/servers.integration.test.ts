@@ -86,11 +86,13 @@ describe.sequential(`servers router with the ${process.env.ZLH_PROVIDER ?? "defa
 
   it("adopts a running agent and restarts a dead one on reconcile", async () => {
     const first = await reconcileContainers();
-    expect(first.adopted).toContain(serverId);
+    expect(first.adopted, JSON.stringify(first)).toContain(serverId);
     await h.crash(vmid);
     await until("agent gone", async () => (await provisioningRuntime().provider.state((await db.server.findUniqueOrThrow({ where: { id: serverId } })).providerRef!)) === "stopped");
     const second = await reconcileContainers();
-    expect(second.restarted).toContain(serverId);
+    // What the reconcile saw, for a failure to say (once in CI it restarted nothing and reported nothing).
+    const row = await db.server.findUniqueOrThrow({ where: { id: serverId } });
+    expect(second.restarted, `${JSON.stringify(second)}; the row: ${row.status} ${row.lastError ?? ""}`).toContain(serverId);
     await ready(owner.caller, serverId);
   });
 
