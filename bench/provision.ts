@@ -20,6 +20,9 @@ const log = (msg: string) => process.stderr.write(`[provision] ${msg} (${((Date.
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "zlh-bench-provision-"));
 delete process.env.DATABASE_URL;
 process.env.ZLH_DATA_DIR = dataDir;
+// The local (unisolated) provider, as documented: as root with LXC installed the default is lxc, whose
+// template this bench's artifact store does not hold (the run failed there, "not in the artifact store").
+process.env.ZLH_PROVIDER = "unisolated";
 process.env.ZLH_SECRET_KEY = randomBytes(32).toString("hex");
 
 const { bootstrapDatabase } = await import("../src/server/db/bootstrap");
