@@ -1,3 +1,4 @@
+import http from "node:http";
 import net from "node:net";
 import { expect, test } from "@playwright/test";
 import { createSignedInUser } from "./support/auth";
@@ -62,6 +63,19 @@ test("only scripts carrying the response's nonce run: every script Next sends ha
     await route.fulfill({ response: original, body });
   });
   expect(await loaded("/pricing")).toEqual({ ran: false, violations: ["script-src-elem inline"] });
+});
+
+test("pages and the API answer only to the portal's own host names (DNS rebinding gets 421)", async ({ baseURL }) => {
+  const u = new URL(baseURL!);
+  const status = (host: string, path: string) =>
+    new Promise<number>((resolve, reject) => {
+      http.get({ host: "127.0.0.1", port: Number(u.port), path, headers: { host } }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on("error", reject);
+    });
+  for (const path of ["/", "/signin", "/api/trpc/billing.plans"]) {
+    expect(await status(`rebind.evil.test:${u.port}`, path), path).toBe(421);
+    expect(await status(`localhost:${u.port}`, path), path).toBe(200);
+    expect(await status(`127.0.0.1:${u.port}`, path), path).toBe(200);
+  }
 });
 
 test("an upgrade nobody handles, /_next/ included, is closed at once", async ({ baseURL }) => {

@@ -20,6 +20,8 @@ const schema = z.object({
     .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a lower-case DNS name")
     .default("localhost"),
   ZLH_PUBLIC_URL: z.url().optional(),
+  // More host names the portal's pages answer to, comma-separated (besides ZLH_PUBLIC_URL's, localhost and IP addresses).
+  ZLH_ALLOWED_HOSTS: z.string().optional(),
   // Name of this portal instance, sent as X-ZLH-Instance (default host:port). See deploy/README.md.
   ZLH_INSTANCE_ID: z.string().optional(),
   // lxc | unisolated ("local" is its old name) | proxmox; unset: lxc as root with LXC installed, else unisolated.

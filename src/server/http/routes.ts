@@ -4,6 +4,7 @@ import { env } from "../../env";
 import { requestContextRoute } from "../auth/request-context";
 import { portalUrl } from "../ide/config";
 import { securityHeadersRoute } from "./security-headers";
+import { allowedHostNames, allowedHostRoute } from "./allowed-host";
 import { ideHttpRoute, ideUpgradeRoute } from "../ide/http";
 import { artifactsHttpRoute } from "../artifacts";
 import { consoleUpgradeRoute } from "../console/relay";
@@ -28,6 +29,8 @@ export const httpRoutes: HttpRoute[] = [
   artifactsHttpRoute,
   // /metrics: Prometheus text for a scraper holding ZLH_METRICS_TOKEN (404 when unset).
   metricsHttpRoute(() => env.ZLH_METRICS_TOKEN),
+  // Pages and the API only for the portal's own host names (421 otherwise; see allowed-host.ts).
+  allowedHostRoute(() => allowedHostNames(portalUrl(), env.ZLH_ALLOWED_HOSTS)),
   // /api/trpc/: served here rather than by Next's route handler (see api/http-route.ts).
   trpcHttpRoute,
 ];

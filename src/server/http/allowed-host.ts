@@ -1,0 +1,44 @@
+import { isIP } from "node:net";
+import type { HttpRoute } from "./routes";
+
+/**
+ * The portal's pages and API answer only to the host names that are its own: the public URL's,
+ * `localhost`, IP addresses, and ZLH_ALLOWED_HOSTS. Any other name gets 421. A web page on an
+ * attacker's name that rebinds its DNS to this machine (DNS rebinding) can read whatever answers to
+ * that name, e.g. a portal running on a laptop with its dev outbox of password-reset mails; an IP
+ * address or localhost cannot be an attacker's name. Dev hosts (the hosted IDE) are answered before
+ * this, and the machine endpoints (/artifacts/ for agents, /metrics with its token) do not come here.
+ */
+export function hostNameOf(hostHeader: string): string | null {
+  const v = hostHeader.trim().toLowerCase();
+  if (v.startsWith("[")) {
+    const end = v.indexOf("]");
+    const rest = v.slice(end + 1);
+    return end > 1 && (rest === "" || /^:\d+$/.test(rest)) ? v.slice(1, end) : null;
+  }
+  const m = /^([^:]+)(?::\d+)?$/.exec(v);
+  // A fully qualified name's trailing dot names the same host.
+  return m ? m[1]!.replace(/\.+$/, "") : null;
+}
+
+export function hostAllowed(hostHeader: string | undefined, allowed: ReadonlySet<string>): boolean {
+  // No Host at all is HTTP/1.0 from a script, never a browser's page.
+  if (hostHeader === undefined) return true;
+  const name = hostNameOf(hostHeader);
+  if (name === null) return false;
+  return isIP(name) !== 0 || name === "localhost" || allowed.has(name);
+}
+
+export function allowedHostNames(publicUrl: URL, extra: string | undefined): Set<string> {
+  const names = new Set([publicUrl.hostname.toLowerCase().replace(/^\[|\]$/g, "")]);
+  for (const n of (extra ?? "").split(",")) if (n.trim()) names.add(n.trim().toLowerCase().replace(/\.+$/, ""));
+  return names;
+}
+
+export function allowedHostRoute(allowed: () => ReadonlySet<string>): HttpRoute {
+  return (req, res) => {
+    if (hostAllowed(req.headers.host, allowed())) return false;
+    res.writeHead(421, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).end("This portal does not answer to that host name.\n");
+    return true;
+  };
+}
