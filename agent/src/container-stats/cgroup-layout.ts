@@ -25,18 +25,30 @@ export function parseProcCgroup(text: string): Membership {
 
 export type CgroupMount = { mountPoint: string; root: string; fstype: "cgroup" | "cgroup2"; controllers: string[] };
 
-/** The cgroup mounts of /proc/<pid>/mountinfo (octal escapes such as \040 decoded). */
-export function parseCgroupMounts(mountinfo: string): CgroupMount[] {
+export type Mount = { mountPoint: string; root: string; fstype: string; superOpts: string };
+
+/** Every mount of /proc/<pid>/mountinfo (octal escapes such as \040 decoded). */
+export function parseMountinfo(mountinfo: string): Mount[] {
   const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-  const out: CgroupMount[] = [];
+  const out: Mount[] = [];
   for (const line of mountinfo.split("\n")) {
     const [left, right] = line.split(" - ");
     if (!left || !right) continue;
     const f = left.split(" ");
-    const [fstype, , superOpts = ""] = right.split(" ");
+    if (f.length < 5) continue;
+    const [fstype = "", , superOpts = ""] = right.split(" ");
+    out.push({ mountPoint: unescape(f[4]!), root: unescape(f[3]!), fstype, superOpts });
+  }
+  return out;
+}
+
+/** The cgroup mounts of /proc/<pid>/mountinfo. */
+export function parseCgroupMounts(mountinfo: string): CgroupMount[] {
+  const out: CgroupMount[] = [];
+  for (const { mountPoint, root, fstype, superOpts } of parseMountinfo(mountinfo)) {
     if (fstype !== "cgroup" && fstype !== "cgroup2") continue;
     const controllers = fstype === "cgroup" ? superOpts.split(",").filter((o) => o !== "rw" && o !== "ro" && !o.includes("=")) : [];
-    out.push({ mountPoint: unescape(f[4] ?? ""), root: unescape(f[3] ?? "/"), fstype, controllers });
+    out.push({ mountPoint, root, fstype, controllers });
   }
   return out;
 }

@@ -1,3 +1,5 @@
+import { parseMountinfo, type Mount } from "./cgroup-layout";
+
 /**
  * Whether the filesystem holding `dir` is the container's own disk, from /proc/self/mountinfo. Pure.
  * statfs answers for whatever filesystem a path lives on: in a container whose root is an overlay
@@ -8,27 +10,11 @@
  */
 const UNION_TYPES = new Set(["overlay", "aufs", "unionfs"]);
 
-type Mount = { mountPoint: string; root: string; fstype: string };
-
-const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-
-function parseMounts(mountinfo: string): Mount[] {
-  const out: Mount[] = [];
-  for (const line of mountinfo.split("\n")) {
-    const [left, right] = line.split(" - ");
-    if (!left || !right) continue;
-    const f = left.split(" ");
-    if (f.length < 5) continue;
-    out.push({ mountPoint: unescape(f[4]!), root: unescape(f[3]!), fstype: right.split(" ")[0] ?? "" });
-  }
-  return out;
-}
-
 const contains = (mountPoint: string, dir: string) => mountPoint === "/" || dir === mountPoint || dir.startsWith(`${mountPoint}/`);
 
 export function isOwnDisk(mountinfo: string, dir: string): boolean {
   let best: Mount | null = null;
   // The deepest mount point holding dir; of equal ones the last, which is stacked on top.
-  for (const m of parseMounts(mountinfo)) if (contains(m.mountPoint, dir) && (!best || m.mountPoint.length >= best.mountPoint.length)) best = m;
+  for (const m of parseMountinfo(mountinfo)) if (contains(m.mountPoint, dir) && (!best || m.mountPoint.length >= best.mountPoint.length)) best = m;
   return best !== null && best.root === "/" && !UNION_TYPES.has(best.fstype);
 }

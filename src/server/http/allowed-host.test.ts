@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { allowedHostNames, allowedHostRoute, hostAllowed, hostNameOf } from "./allowed-host";
 
-const ours = allowedHostNames(new URL("https://portal.example.com"), " Portal.Example.NET , ");
+const ours = allowedHostNames(new URL("https://portal.example.com").hostname, " Portal.Example.NET , ");
 
 describe("allowed hosts", () => {
   it("reads the name out of a Host header (port, brackets, case, trailing dot)", () => {

@@ -29,9 +29,15 @@ export function hostAllowed(hostHeader: string | undefined, allowed: ReadonlySet
   return isIP(name) !== 0 || name === "localhost" || allowed.has(name);
 }
 
-export function allowedHostNames(publicUrl: URL, extra: string | undefined): Set<string> {
-  const names = new Set([publicUrl.hostname.toLowerCase().replace(/^\[|\]$/g, "")]);
+let built: { key: string; names: Set<string> } | undefined;
+
+/** The names besides localhost and IP addresses; built again only when the settings change (not per request). */
+export function allowedHostNames(publicHost: string, extra: string | undefined): ReadonlySet<string> {
+  const key = `${publicHost}\n${extra ?? ""}`;
+  if (built?.key === key) return built.names;
+  const names = new Set([publicHost.toLowerCase().replace(/^\[|\]$/g, "")]);
   for (const n of (extra ?? "").split(",")) if (n.trim()) names.add(n.trim().toLowerCase().replace(/\.+$/, ""));
+  built = { key, names };
   return names;
 }
 

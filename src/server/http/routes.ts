@@ -30,7 +30,7 @@ export const httpRoutes: HttpRoute[] = [
   // /metrics: Prometheus text for a scraper holding ZLH_METRICS_TOKEN (404 when unset).
   metricsHttpRoute(() => env.ZLH_METRICS_TOKEN),
   // Pages and the API only for the portal's own host names (421 otherwise; see allowed-host.ts).
-  allowedHostRoute(() => allowedHostNames(portalUrl(), env.ZLH_ALLOWED_HOSTS)),
+  allowedHostRoute(() => allowedHostNames(portalUrl().hostname, env.ZLH_ALLOWED_HOSTS)),
   // /api/trpc/: served here rather than by Next's route handler (see api/http-route.ts).
   trpcHttpRoute,
 ];

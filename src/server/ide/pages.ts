@@ -49,7 +49,7 @@ const PAGES: Record<IdePageKind, { status: number; title: string; message: strin
   },
 };
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

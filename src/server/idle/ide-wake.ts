@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { db } from "../db/client";
+import { escapeHtml, PAGE_HEADERS } from "../ide/pages";
 import { agentClientFor } from "../provisioning/agent-for";
 import { wakeForAccess } from "./service";
 import { touchActivity } from "./activity";
@@ -18,25 +19,13 @@ main{max-width:34rem;padding:2rem;background:#111833;border-radius:12px;box-shad
 </head><body><main data-zlh-ide-page="${o.state}"><h1>${o.title}</h1>
 <p>${o.text}</p></main></body></html>
 `;
-  return new Response(html, {
-    status: o.status,
-    headers: {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-      "referrer-policy": "no-referrer",
-      "x-frame-options": "DENY",
-      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-    },
-  });
+  return new Response(html, { status: o.status, headers: PAGE_HEADERS });
 }
 
 function startingPage(selfUrl: string, status: string): Response {
   const what = status === "running" ? "VS Code is starting" : "the container is starting";
   return page({ status: 200, title: "Starting your container…", state: "starting", refreshTo: selfUrl, text: `It was stopped while idle. VS Code opens here by itself as soon as it is up (${what}).` });
 }
-
-const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * The IDE link of a dev server that is stopped (or just woken): starts it and answers a page that
