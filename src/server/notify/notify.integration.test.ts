@@ -92,6 +92,8 @@ describe("notify (real SMTP, real webhook receiver)", () => {
     await notify({ userId: user.id, serverId: server.id, kind: "auto_stop", title: "Stopped while idle", body: "No players for 30 minutes.", dedupeKey: `idle:${server.id}:1` });
     await until("the auto-stop email", () => smtp.messages.find((m) => JSON.stringify(m.to).includes(user.email) && m.subject?.includes("Stopped while idle")), 30_000);
     expect(smtp.messages.some((m) => JSON.stringify(m.to).includes(user.email) && m.subject?.includes("Backup failed"))).toBe(false);
+    // The SMTP server has the message before the sender records it as sent: wait for that row.
+    await until("the row marked sent", async () => (await db.mailMessage.findMany({ where: { userId: user.id, status: "sending" } })).length === 0, 30_000);
     const sent = await db.mailMessage.findMany({ where: { userId: user.id } });
     expect(sent.map((m) => [m.status, m.payloadEnc])).toEqual([["sent", null]]);
   }, 60_000);
