@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -84,7 +84,12 @@ describe.skipIf(avail !== true).sequential("lxc provider on real LXC", () => {
     expect(await provider.create(spec)).toEqual(created);
     ref = created.providerRef;
     expect(await provider.state(ref)).toBe("stopped");
+    // A killed LXC monitor leaves its container's cgroups behind. LXC then runs the container in
+    // `<name>-1`, and the view bound in below must not be that empty leftover (no usage, no limit).
+    const leftover = path.join(detectCgroupVersion() === 1 ? "/sys/fs/cgroup/memory" : "/sys/fs/cgroup", `lxc.payload.${provider.nameOf(vmid)}`);
+    mkdirSync(path.join(leftover, "init"), { recursive: true });
     const started = await provider.start(ref, { agentToken: token, artifactsUrl: artifacts.url, catalogPublicKey: artifacts.publicKey });
+    expect(existsSync(`${leftover}-1`)).toBe(false);
     expect(await provider.state(ref)).toBe("running");
     client = new AgentClient({ url: started.agentUrl, token, retries: 0 });
     await until("agent healthy", () => client.healthy(), 30_000, 100);

@@ -7,6 +7,7 @@ import { freePort } from "../../net/free-port";
 import { artifactsProxyListening, closeArtifactsProxy, ensureArtifactsProxy } from "./lxc-artifacts-proxy";
 import { ensureNoSymfollowMount, lxcDestroy, lxcInitPid, lxcStart, lxcState, lxcStop, unmountIfMounted } from "./lxc-cmd";
 import { cgroupVersionOf, ID_SHIFT, IN, renderLxcConfig, type CgroupVersion } from "./lxc-config";
+import { inContainerCgroup, removeLeftoverCgroups } from "./lxc-cgroups";
 import { agentNativeModules } from "./lxc-native-modules";
 import { slirpPid, startSlirp, stopSlirp, type SlirpFiles } from "./lxc-slirp";
 import { ensureTemplate } from "./lxc-template";
@@ -246,6 +247,8 @@ export class LxcProvider implements Provider {
     });
     writeAtomic(f.config, config, 0o600);
     if (!existsSync(path.join(this.agentDir, "main.mjs"))) throw new Error(`agent bundle missing in ${this.agentDir}: run \`node scripts/build-agent.mjs\``);
+    const busy = removeLeftoverCgroups(name);
+    if (busy.length > 0) log.warn({ name, busy }, "cgroups of an earlier run still hold processes; LXC will use new ones beside them");
     try {
       await lxcStart(this.containersDir, name);
     } catch (err) {
@@ -367,11 +370,9 @@ export class LxcProvider implements Provider {
   processesOf(vmid: number): number[] {
     const name = this.nameOf(vmid);
     const f = this.files(this.dirOf(vmid));
-    const marks = [`lxc.payload.${name}`, `lxc.monitor.${name}`];
     const out = listPids().filter((pid) => {
       try {
-        const cg = readFileSync(`/proc/${pid}/cgroup`, "utf8");
-        return marks.some((m) => cg.includes(`/${m}\n`) || cg.includes(`/${m}/`));
+        return inContainerCgroup(readFileSync(`/proc/${pid}/cgroup`, "utf8"), name);
       } catch {
         return false;
       }
