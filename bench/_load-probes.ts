@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from "node:fs";
+import { agentPids } from "../test/faults/processes";
 
 /** Process figures for the load bench: resident memory of a pid (and of its children) from /proc. */
 export function rssBytes(pid: number): number {
@@ -39,24 +40,40 @@ export function treeRss(root: number): number {
   return treeOf(root).reduce((sum, p) => sum + rssBytes(p), 0);
 }
 
-/** Memory charged to an LXC container's cgroup (v1 or v2), found by the vmid in its name. */
-export function containerMemoryBytes(vmid: number): number {
-  for (const base of ["/sys/fs/cgroup/memory", "/sys/fs/cgroup"]) {
+/**
+ * The cgroup LXC made for a running container: the `lxc.payload.*` directory its agent runs in.
+ * Found through the agent rather than by the vmid in directory names: a directory of an earlier
+ * run with the same vmid can linger (lxc then names the new one `<name>-1`), and reading that
+ * empty one showed the dev container at 0 MB and 0 cores, and left it out of the settle check.
+ */
+export function payloadCgroupOf(vmid: number): string {
+  for (const pid of agentPids(vmid)) {
     try {
-      const hit = readdirSync(base).find((d) => d.startsWith("lxc.payload.") && new RegExp(`\\b${vmid}\\b`).test(d));
-      if (!hit) continue;
-      for (const f of ["memory.usage_in_bytes", "memory.current"]) {
-        try {
-          return Number(readFileSync(`${base}/${hit}/${f}`, "utf8").trim());
-        } catch {
-          // the other cgroup version's file
-        }
-      }
+      const name = /\/(lxc\.payload\.[^/\n]+)/.exec(readFileSync(`/proc/${pid}/cgroup`, "utf8"))?.[1];
+      if (name) return name;
     } catch {
-      // no such hierarchy here
+      // the process ended while we looked
     }
   }
-  return 0;
+  throw new Error(`no running LXC container has vmid ${vmid}: none of its agents is in an lxc.payload cgroup`);
+}
+
+/** Reads a container cgroup's file from the first hierarchy that has it (cgroup v1 or v2). */
+function cgroupFile(cgroup: string, candidates: [base: string, file: string][]): [file: string, text: string] {
+  for (const [base, file] of candidates) {
+    try {
+      return [file, readFileSync(`${base}/${cgroup}/${file}`, "utf8")];
+    } catch {
+      // the other cgroup version's file
+    }
+  }
+  throw new Error(`cgroup ${cgroup} has none of ${candidates.map(([b, f]) => `${b}/${f}`).join(", ")}`);
+}
+
+/** Memory charged to an LXC container's cgroup (v1 or v2). */
+export function containerMemoryBytes(cgroup: string): number {
+  const [, text] = cgroupFile(cgroup, [["/sys/fs/cgroup/memory", "memory.usage_in_bytes"], ["/sys/fs/cgroup", "memory.current"]]);
+  return Number(text.trim());
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -79,19 +96,9 @@ export function treeCpuMs(root: number): number {
 }
 
 /** CPU time (ms) charged to an LXC container's cgroup (v2 cpu.stat, or v1 cpuacct.usage). */
-export function containerCpuMs(vmid: number): number {
-  for (const [base, file, toMs] of [
-    ["/sys/fs/cgroup", "cpu.stat", (t: string) => Number(/usage_usec (\d+)/.exec(t)?.[1] ?? 0) / 1000],
-    ["/sys/fs/cgroup/cpuacct", "cpuacct.usage", (t: string) => Number(t.trim()) / 1e6],
-  ] as const) {
-    try {
-      const hit = readdirSync(base).find((d) => d.startsWith("lxc.payload.") && new RegExp(`\\b${vmid}\\b`).test(d));
-      if (hit) return toMs(readFileSync(`${base}/${hit}/${file}`, "utf8"));
-    } catch {
-      // no such hierarchy here
-    }
-  }
-  return 0;
+export function containerCpuMs(cgroup: string): number {
+  const [file, text] = cgroupFile(cgroup, [["/sys/fs/cgroup", "cpu.stat"], ["/sys/fs/cgroup/cpuacct", "cpuacct.usage"]]);
+  return file === "cpu.stat" ? Number(/usage_usec (\d+)/.exec(text)?.[1]) / 1000 : Number(text.trim()) / 1e6;
 }
 
 /**

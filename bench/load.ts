@@ -6,7 +6,7 @@ import https from "node:https";
 import path from "node:path";
 import WebSocket from "ws";
 import { report } from "./_report";
-import { containerCpuMs, containerMemoryBytes, machineCpuMs, percentile, portalFigures, type PortalFigures, rssBytes, treeCpuMs, treeRss } from "./_load-probes";
+import { containerCpuMs, containerMemoryBytes, machineCpuMs, payloadCgroupOf, percentile, portalFigures, type PortalFigures, rssBytes, treeCpuMs, treeRss } from "./_load-probes";
 import { writeLoadReport, type SecondRow } from "./_load-report";
 import { startEmbeddedPostgres } from "../src/server/db/embedded";
 import { startNginx } from "../test/support/nginx";
@@ -119,6 +119,7 @@ try {
     await until(`${s.id} running`, async () => (await u.query<{ status: string }>("servers.get", { serverId: s.id })).data?.status === "running", 600_000, 2000);
   }
   await until("code-server up", async () => (await dev.query<{ live: { codeServer: { running: boolean } | null } }>("monitor.server", { serverId: box.id })).data?.live.codeServer?.running, 180_000, 2000);
+  const cgroups = { game: payloadCgroupOf(game.vmid), dev: payloadCgroupOf(box.vmid) };
   const connect = (await gamer.query<{ port: number }>("game.connect", { serverId: game.id })).data;
 
   // The IDE cookie, as a browser gets it: /api/dev/<id>/ide -> dev host /__zlh/auth?token -> cookie.
@@ -183,8 +184,8 @@ try {
       ["load generator (IDE sockets)", (process.cpuUsage().user + process.cpuUsage().system) / 1000],
       ["API client (its own process)", api.pid ? treeCpuMs(api.pid) : 0],
       ["mineflayer bots (their own process)", players.pid ? treeCpuMs(players.pid) : 0],
-      ["game container (flying-squid + agent, cgroup)", containerCpuMs(game.vmid)],
-      ["dev container (code-server + agent, cgroup)", containerCpuMs(box.vmid)],
+      ["game container (flying-squid + agent, cgroup)", containerCpuMs(cgroups.game)],
+      ["dev container (code-server + agent, cgroup)", containerCpuMs(cgroups.dev)],
     ]);
   // Memory watch: every second, the peak of each process (tree) and container.
   const peaks = new Map<string, number>();
@@ -197,8 +198,8 @@ try {
       ["load generator (IDE sockets)", process.memoryUsage().rss],
       ["API client (its own process)", api.pid ? treeRss(api.pid) : 0],
       ["mineflayer bots (their own process)", players.pid ? treeRss(players.pid) : 0],
-      ["game container (flying-squid + agent, cgroup)", containerMemoryBytes(game.vmid)],
-      ["dev container (code-server + agent, cgroup)", containerMemoryBytes(box.vmid)],
+      ["game container (flying-squid + agent, cgroup)", containerMemoryBytes(cgroups.game)],
+      ["dev container (code-server + agent, cgroup)", containerMemoryBytes(cgroups.dev)],
       ["agent of the dev container (its own process)", agentPids(box.vmid).reduce((sum, p) => sum + rssBytes(p), 0)],
     ];
     for (const [k, v] of figures) peaks.set(k, Math.max(peaks.get(k) ?? 0, v));
@@ -244,7 +245,7 @@ try {
   // thousand tunnels it opened, and the garbage they left to collect) below PORTAL_SETTLED_CORES,
   // for two seconds in a row, or SETTLE_MAX_S at most. The sockets and bots stay connected and busy.
   const settleStart = Date.now();
-  const settleFigures = () => [containerCpuMs(game.vmid) + containerCpuMs(box.vmid), ...portals.map((p) => treeCpuMs(p.pid))];
+  const settleFigures = () => [containerCpuMs(cgroups.game) + containerCpuMs(cgroups.dev), ...portals.map((p) => treeCpuMs(p.pid))];
   for (let calm = 0, last = settleFigures(); calm < 2 && Date.now() - settleStart < SETTLE_MAX_S * 1000; ) {
     await new Promise((r) => setTimeout(r, 1000));
     const now = settleFigures();
