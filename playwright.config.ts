@@ -1,6 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { PORTAL_NODE_FLAGS } from "./src/server/runtime/node-flags";
 
 /**
  * End-to-end tests against the real custom server (server.ts, production build). Run them through
@@ -58,7 +59,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: [
     {
-    command: "node --import tsx server.ts",
+    command: `node ${PORTAL_NODE_FLAGS.join(" ")} --import tsx server.ts`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 180_000,

@@ -14,6 +14,7 @@ import { INSTANCE_HEADER, instanceIdFrom } from "./src/server/cluster/instance";
 import { installConnectionFront } from "./src/server/ide/front";
 import { ideConnectionRoute } from "./src/server/ide/http";
 import { disableNextTelemetry } from "./src/server/next-telemetry";
+import { missingNodeFlags } from "./src/server/runtime/node-flags";
 
 /**
  * The portal process: Next.js (pages, tRPC, route handlers) plus, in the same HTTP server, the
@@ -22,6 +23,9 @@ import { disableNextTelemetry } from "./src/server/next-telemetry";
 const dev = env.NODE_ENV !== "production";
 const t0 = Date.now();
 
+// Not fatal: the portal works without them, but runs full collections about five times as often.
+const missingFlags = missingNodeFlags();
+if (!dev && missingFlags.length > 0) logger.warn({ missing: missingFlags }, "started without the portal's V8 flags (src/server/runtime/node-flags.ts): start it with npm start or the systemd unit");
 ensureSecrets(dataDir, !dev);
 process.env.NEXTAUTH_URL ??= env.ZLH_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
 const database = await bootstrapDatabase(dataDir);

@@ -9,6 +9,7 @@ import { createSignedInUser, newUser, signUp } from "./support/auth";
 import { grantAdmin, stopEveryServer } from "./support/cleanup";
 import { createServerThroughWizard } from "./support/servers";
 import { saveScreenshot } from "./support/screenshots";
+import { PORTAL_NODE_FLAGS } from "../src/server/runtime/node-flags";
 
 /**
  * The operator console and the first run (#17), against the real custom server: admins granted by
@@ -221,7 +222,7 @@ test.describe("first run on a fresh data folder", () => {
       });
     });
     const base = `http://127.0.0.1:${port}`;
-    portal = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    portal = spawn(process.execPath, [...PORTAL_NODE_FLAGS, "--import", "tsx", "server.ts"], {
       detached: true,
       stdio: "ignore",
       env: {

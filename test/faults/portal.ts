@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../../src/server/net/free-port";
+import { PORTAL_NODE_FLAGS } from "../../src/server/runtime/node-flags";
 import { until } from "../support/until";
 
 /**
@@ -43,7 +44,7 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
   mkdirSync(o.dataDir, { recursive: true });
   const logFile = path.join(o.dataDir, `portal-${o.name ?? port}.log`);
   const out = openSync(logFile, "a");
-  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
+  const proc = spawn(process.execPath, [...PORTAL_NODE_FLAGS, ...(o.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
     stdio: ["ignore", out, out],
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
