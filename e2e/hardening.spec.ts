@@ -76,6 +76,19 @@ test("pages and the API answer only to the portal's own host names (DNS rebindin
     expect(await status(`localhost:${u.port}`, path), path).toBe(200);
     expect(await status(`127.0.0.1:${u.port}`, path), path).toBe(200);
   }
+  // A console WebSocket too: refused for the foreign name before the relay looks for a session.
+  const upgradeAnswer = (host: string) =>
+    new Promise<string>((resolve, reject) => {
+      const sock = net.connect(Number(u.port), u.hostname, () => {
+        sock.write(`GET /api/servers/none/console HTTP/1.1\r\nHost: ${host}\r\nOrigin: http://${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      });
+      let got = "";
+      sock.on("data", (d) => (got += d.toString("latin1")));
+      sock.on("error", reject);
+      sock.on("close", () => resolve(got.split("\r\n")[0] ?? ""));
+    });
+  expect(await upgradeAnswer(`rebind.evil.test:${u.port}`)).toBe("HTTP/1.1 421 Misdirected Request");
+  expect(await upgradeAnswer(`localhost:${u.port}`)).toMatch(/^HTTP\/1\.1 401\b/);
 });
 
 test("an upgrade nobody handles, /_next/ included, is closed at once", async ({ baseURL }) => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { allowedHostNames, allowedHostRoute, hostAllowed, hostNameOf } from "./allowed-host";
+import { allowedHostNames, allowedHostRoute, allowedHostUpgradeRoute, hostAllowed, hostNameOf } from "./allowed-host";
 
 const ours = allowedHostNames(new URL("https://portal.example.com").hostname, " Portal.Example.NET , ");
 
@@ -32,5 +33,16 @@ describe("allowed hosts", () => {
     };
     expect(call("evil.test:3000")).toEqual({ took: true, status: 421 });
     expect(call("portal.example.com")).toEqual({ took: false, status: 0 });
+  });
+
+  it("an upgrade for a foreign name is answered 421 and closed; ours goes on to the relay", async () => {
+    const call = async (host: string) => {
+      let written = "";
+      const socket = { end: (s: string) => void (written = s) } as unknown as Duplex;
+      const took = await allowedHostUpgradeRoute(() => ours)({ headers: { host } } as IncomingMessage, socket, Buffer.alloc(0));
+      return { took, written: written.split("\r\n")[0] };
+    };
+    expect(await call("rebind.evil.test:3000")).toEqual({ took: true, written: "HTTP/1.1 421 Misdirected Request" });
+    expect(await call("localhost:3000")).toEqual({ took: false, written: "" });
   });
 });

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import type { HttpRoute } from "./routes";
+import type { HttpRoute, UpgradeRoute } from "./routes";
 
 /**
  * The portal's pages and API answer only to the host names that are its own: the public URL's,
@@ -45,6 +45,18 @@ export function allowedHostRoute(allowed: () => ReadonlySet<string>): HttpRoute 
   return (req, res) => {
     if (hostAllowed(req.headers.host, allowed())) return false;
     res.writeHead(421, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).end("This portal does not answer to that host name.\n");
+    return true;
+  };
+}
+
+/**
+ * The same gate for WebSocket upgrades (the console relay): a rebound page's socket carries no
+ * portal cookie, so the relay would refuse it anyway; this refuses it before any session lookup.
+ */
+export function allowedHostUpgradeRoute(allowed: () => ReadonlySet<string>): UpgradeRoute {
+  return (req, socket) => {
+    if (hostAllowed(req.headers.host, allowed())) return false;
+    socket.end("HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     return true;
   };
 }

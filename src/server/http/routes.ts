@@ -4,7 +4,7 @@ import { env } from "../../env";
 import { requestContextRoute } from "../auth/request-context";
 import { portalUrl } from "../ide/config";
 import { securityHeadersRoute } from "./security-headers";
-import { allowedHostNames, allowedHostRoute } from "./allowed-host";
+import { allowedHostNames, allowedHostRoute, allowedHostUpgradeRoute } from "./allowed-host";
 import { ideHttpRoute, ideUpgradeRoute } from "../ide/http";
 import { artifactsHttpRoute } from "../artifacts";
 import { consoleUpgradeRoute } from "../console/relay";
@@ -18,6 +18,9 @@ import { trpcHttpRoute } from "../api/http-route";
 export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 export type UpgradeRoute = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean | Promise<boolean>;
 
+/** The names pages, the API and console sockets answer to (see allowed-host.ts). */
+const portalHostNames = () => allowedHostNames(portalUrl().hostname, env.ZLH_ALLOWED_HOSTS);
+
 export const httpRoutes: HttpRoute[] = [
   // Before anything else: dev-<vmid> hosts are the hosted IDE and never reach Next.
   ideHttpRoute,
@@ -30,9 +33,14 @@ export const httpRoutes: HttpRoute[] = [
   // /metrics: Prometheus text for a scraper holding ZLH_METRICS_TOKEN (404 when unset).
   metricsHttpRoute(() => env.ZLH_METRICS_TOKEN),
   // Pages and the API only for the portal's own host names (421 otherwise; see allowed-host.ts).
-  allowedHostRoute(() => allowedHostNames(portalUrl().hostname, env.ZLH_ALLOWED_HOSTS)),
+  allowedHostRoute(portalHostNames),
   // /api/trpc/: served here rather than by Next's route handler (see api/http-route.ts).
   trpcHttpRoute,
 ];
 
-export const upgradeRoutes: UpgradeRoute[] = [ideUpgradeRoute, consoleUpgradeRoute];
+export const upgradeRoutes: UpgradeRoute[] = [
+  // Dev hosts first (the hosted IDE), then only the portal's own names (421 otherwise).
+  ideUpgradeRoute,
+  allowedHostUpgradeRoute(portalHostNames),
+  consoleUpgradeRoute,
+];
