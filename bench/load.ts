@@ -15,6 +15,7 @@ import { PortalUser } from "../test/faults/client";
 import { agentPids } from "../test/faults/processes";
 import { until } from "../test/support/until";
 import { freePort } from "../src/server/net/free-port";
+import { PORTAL_NODE_FLAGS } from "../src/server/runtime/node-flags";
 // @ts-expect-error plain ESM build script without type declarations
 import { ensureNextBuild } from "../scripts/next-build.mjs";
 
@@ -338,7 +339,7 @@ try {
     when: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
     command: "npm run bench -- load",
     setup: [
-      "nginx 1.22 (deploy/nginx/zerolaghub.conf, TLS) in front of two portal instances (production build) on one embedded PostgreSQL",
+      `nginx 1.22 (deploy/nginx/zerolaghub.conf, TLS) in front of two portal instances (production build, node ${PORTAL_NODE_FLAGS.join(" ")}) on one embedded PostgreSQL`,
       `a dev container (LXC) with the real code-server: ${IDE_SOCKETS} WebSockets through nginx -> portal -> agent tunnel, each pinged every 5 s (spread over the 5 s)`,
       `a flying-squid game server (LXC): ${BOTS} mineflayer bots joined, chatting (the bots in their own process)`,
       `one account holds all ${IDE_SOCKETS} IDE sockets, so its per-instance cap ZLH_IDE_SOCKETS_PER_USER (default 64) is set to ${IDE_SOCKETS} for this run`,
