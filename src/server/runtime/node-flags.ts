@@ -12,9 +12,9 @@
  * --single-threaded-gc: each portal collects on its own thread. With V8's helper threads the two
  * portals' full collections, which fall in the same second because both see the same load, put
  * up to eight marking threads on two cores, and requests waited 0.5-1.5 s (p99 71.8 and 126.8 ms
- * in two of six runs with the first flag alone). On one thread a portal's full collection costs
- * only that portal's time: its pauses were 10-18 ms, the machine's mean load 1.02 cores instead of
- * 1.2, and the p99 17.6 and 29.9 ms.
+ * in two of eight runs with the first flag alone). On one thread a portal's full collection costs
+ * only that portal's time: its pauses were 10-18 ms, the machine's mean load 1.0-1.2 cores instead
+ * of 1.2-1.3, and the p99 17.6-45.4 ms over eight runs.
  */
 export const PORTAL_NODE_FLAGS: readonly string[] = ["--heap-growing-percent=100", "--single-threaded-gc"];
 
